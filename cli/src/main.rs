@@ -1,0 +1,2 @@
+//! The `planlint` command.
+fn main() {}

@@ -1,0 +1,1 @@
+//! planlint: parse PostgreSQL EXPLAIN output into one typed plan tree and analyze it.
