@@ -1,0 +1,276 @@
+//! The typed plan tree: one model for every format and every PostgreSQL version.
+//!
+//! A [`Plan`] owns its nodes in an arena (`plan.nodes`, in the server's order: depth-first,
+//! parents before children), so a [`NodeId`] is the node's pre-order index: the root is 0.
+//! Every property the server prints is a typed field (`Option`: absent is not zero) named after
+//! the server's key in snake case (`Rows Removed by Filter` → `rows_removed_by_filter`);
+//! properties the model does not know are kept in `extra`.
+//! The canonical JSON form (see [`Plan::to_json`]) is the contract the CLI and the bindings share.
+
+#[macro_use]
+mod macros;
+mod enums;
+mod node;
+mod plan;
+mod schema;
+pub mod source;
+pub mod value;
+
+use std::hash::Hash;
+
+use serde_json::Value;
+
+pub use enums::*;
+pub use node::*;
+pub use plan::*;
+pub use schema::plan_schema;
+
+use source::{ConvError, Item, Source};
+use value::{Defs, Extra, clip};
+
+use crate::error::{Error, ErrorKind};
+
+/// Index of a node in [`Plan::nodes`] (its position in the server's depth-first order).
+pub type NodeId = usize;
+
+/// Metadata of one property: what the server calls it and what the model calls it.
+#[derive(Debug, Clone, Copy)]
+pub struct FieldInfo<F: 'static> {
+    /// The field.
+    pub field: F,
+    /// The field's name in Rust and in the canonical JSON (`rows_removed_by_filter`).
+    pub name: &'static str,
+    /// The server's JSON/YAML key and, for simple properties, TEXT label (`Rows Removed by Filter`).
+    pub key: &'static str,
+    /// One-line description.
+    pub doc: &'static str,
+    /// JSON Schema of the canonical value.
+    pub schema: fn(&mut Defs) -> Value,
+}
+
+impl<F> FieldInfo<F> {
+    /// The XML element name of the key (every character outside `[A-Za-z0-9._-]` becomes `-`).
+    pub fn xml_name(&self) -> String {
+        xml_name(self.key)
+    }
+}
+
+/// The XML element name PostgreSQL uses for a key.
+pub fn xml_name(key: &str) -> String {
+    key.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+/// A struct of PostgreSQL properties (implemented by the `properties!` macro).
+pub trait Properties: Default + 'static {
+    /// The struct's own fields.
+    type Field: Copy + Eq + Hash + 'static;
+    /// Where a server key lands: an own field or a field of a group.
+    type Key: Copy + Eq + Hash + 'static;
+    /// The struct's own fields, in canonical order.
+    const FIELDS: &'static [FieldInfo<Self::Field>];
+    /// Finds where a server key (JSON/YAML spelling or XML element name) lands.
+    fn lookup(key: &str) -> Option<Self::Key>;
+    /// Reads the value that comes next in `src` into the field for `key`.
+    fn read_key<'a, S: Source<'a>>(&mut self, key: Self::Key, src: &mut S) -> Result<(), Error>;
+    /// Sets the field for `key` from its TEXT spelling.
+    fn set_text(&mut self, key: Self::Key, text: &str) -> Result<(), ConvError>;
+    /// Takes every field of `other` that `self` does not have yet.
+    fn absorb(&mut self, other: Self);
+    /// The key of an own field.
+    fn own(field: Self::Field) -> Self::Key;
+    /// Writes the fields that are present, in canonical order (groups flattened), without `extra`.
+    fn serialize_fields<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
+    /// Adds the JSON Schema of every field (groups flattened) to `out`.
+    fn schema_properties(defs: &mut Defs, out: &mut serde_json::Map<String, Value>);
+    /// Unknown properties.
+    fn extra(&self) -> &Extra;
+    /// Unknown properties, mutable.
+    fn extra_mut(&mut self) -> &mut Extra;
+}
+
+/// Adds every key of `fields` (and its XML spelling) to a lookup map.
+pub(crate) fn index_keys<F: Copy, K: Copy>(
+    map: &mut rustc_hash::FxHashMap<&'static str, K>,
+    fields: &'static [FieldInfo<F>],
+    wrap: impl Fn(F) -> K,
+) {
+    for f in fields {
+        map.insert(f.key, wrap(f.field));
+        let xml = xml_name(f.key);
+        if xml != f.key {
+            map.insert(Box::leak(xml.into_boxed_str()), wrap(f.field));
+        }
+    }
+}
+
+/// How deep a property the model does not know may nest (it is kept in `extra` as generic JSON).
+pub(crate) const MAX_EXTRA_DEPTH: usize = 64;
+
+/// Reads one property into `target`: a known key into its typed field, anything else into `extra`.
+pub(crate) fn read_property<'a, T: Properties, S: Source<'a>>(
+    target: &mut T,
+    key: &str,
+    src: &mut S,
+) -> Result<(), Error> {
+    match T::lookup(key) {
+        Some(k) => target.read_key(k, src).map_err(|mut e| {
+            if e.kind == ErrorKind::Invalid && !e.message.starts_with('"') {
+                e.message = format!("{:?}: {}", key, e.message);
+            }
+            e
+        }),
+        None => {
+            let v = src.any(MAX_EXTRA_DEPTH)?;
+            insert_extra(target.extra_mut(), key, v);
+            Ok(())
+        }
+    }
+}
+
+/// Keeps an unknown property; a repeated key collects its values in an array.
+pub(crate) fn insert_extra(extra: &mut Extra, key: &str, value: Value) {
+    match extra.get_mut(key) {
+        None => {
+            extra.insert(key.to_string(), value);
+        }
+        Some(Value::Array(items)) => items.push(value),
+        Some(old) => {
+            let first = std::mem::take(old);
+            *old = Value::Array(vec![first, value]);
+        }
+    }
+}
+
+/// Reads an object of properties into a new `T`.
+pub(crate) fn read_object<'a, T: Properties, S: Source<'a>>(src: &mut S) -> Result<T, Error> {
+    let mut out = T::default();
+    src.begin_object()?;
+    while let Some(key) = src.next_key()? {
+        read_property(&mut out, &key, src)?;
+    }
+    Ok(out)
+}
+
+/// Reads an array of objects into a list of `T`.
+pub(crate) fn read_object_list<'a, T: Properties, S: Source<'a>>(
+    src: &mut S,
+) -> Result<Vec<T>, Error> {
+    value::read_list(src, read_object::<T, S>)
+}
+
+/// The JSON Schema reference of a properties struct, registering its definition on first use.
+pub(crate) fn object_schema<T: Properties>(
+    name: &str,
+    description: &str,
+    defs: &mut Defs,
+    extend: impl FnOnce(&mut Defs, &mut serde_json::Map<String, Value>),
+) -> Value {
+    if !defs.contains_key(name) {
+        defs.insert(name.to_string(), Value::Null); // placeholder: breaks recursion
+        let mut props = serde_json::Map::new();
+        T::schema_properties(defs, &mut props);
+        extend(defs, &mut props);
+        props.insert(
+            "extra".into(),
+            serde_json::json!({
+                "type": "object",
+                "description": "Properties the model does not know, by the server's own key, with their raw values.",
+            }),
+        );
+        defs.insert(
+            name.to_string(),
+            serde_json::json!({
+                "type": "object",
+                "description": description,
+                "properties": props,
+                "additionalProperties": false,
+            }),
+        );
+    }
+    serde_json::json!({ "$ref": format!("#/$defs/{name}") })
+}
+
+/// Implements `Serialize` and `FieldValue` for a properties struct used as a nested object.
+macro_rules! object_value {
+    ($T:ident, $desc:literal) => {
+        impl serde::Serialize for $T {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeMap;
+                let mut map = s.serialize_map(None)?;
+                $crate::model::Properties::serialize_fields(self, &mut map)?;
+                if !self.extra.is_empty() {
+                    map.serialize_entry("extra", &self.extra)?;
+                }
+                map.end()
+            }
+        }
+
+        impl $crate::model::value::FieldValue for $T {
+            fn schema(defs: &mut $crate::model::value::Defs) -> serde_json::Value {
+                $crate::model::object_schema::<$T>(stringify!($T), $desc, defs, |_, _| {})
+            }
+            fn read<'a, S: $crate::model::source::Source<'a>>(
+                src: &mut S,
+            ) -> Result<Self, $crate::error::Error> {
+                $crate::model::read_object(src)
+            }
+            fn from_text(_: &str) -> Result<Self, $crate::model::source::ConvError> {
+                Err($crate::model::source::ConvError::new(concat!(
+                    stringify!($T),
+                    " has no one-line TEXT spelling"
+                )))
+            }
+        }
+    };
+}
+
+/// Implements `FieldValue` for `Vec<T>` of a properties struct (a JSON array of objects).
+macro_rules! object_list_value {
+    ($T:ident) => {
+        impl $crate::model::value::FieldValue for Vec<$T> {
+            fn schema(defs: &mut $crate::model::value::Defs) -> serde_json::Value {
+                serde_json::json!({
+                    "type": "array",
+                    "items": <$T as $crate::model::value::FieldValue>::schema(defs),
+                })
+            }
+            fn read<'a, S: $crate::model::source::Source<'a>>(
+                src: &mut S,
+            ) -> Result<Self, $crate::error::Error> {
+                $crate::model::read_object_list(src)
+            }
+            fn from_text(_: &str) -> Result<Self, $crate::model::source::ConvError> {
+                Err($crate::model::source::ConvError::new(concat!(
+                    "a list of ",
+                    stringify!($T),
+                    " has no one-line TEXT spelling"
+                )))
+            }
+            fn merge(&mut self, later: Self) {
+                self.extend(later);
+            }
+        }
+    };
+}
+
+pub(crate) use {object_list_value, object_value};
+
+/// Reads a `StrayKey` item: PostgreSQL 11.0–11.6 wrote `"Subplans Removed": N` inside `Plans`.
+pub(crate) fn stray_key_error<'a, S: Source<'a>>(src: &S, item: &Item<'_>) -> Error {
+    let key = match item {
+        Item::StrayKey(k) => clip(k),
+        _ => String::new(),
+    };
+    src.error(
+        ErrorKind::Syntax,
+        format!("unexpected key {key:?} inside a list"),
+    )
+}

@@ -1,0 +1,95 @@
+//! The pull interface through which the structured formats (JSON, YAML, XML) feed the model.
+//!
+//! PostgreSQL's JSON, YAML and XML output share one property model (same keys, same nesting),
+//! so one builder reads all three: each format implements [`Source`], and the model's types
+//! read themselves from it (see [`FieldValue`](super::value::FieldValue)).
+//! A `Source` is a cursor over one document; the reader asks for what it expects next
+//! (an object, an array, a scalar), which is how XML — whose syntax does not tell objects
+//! from arrays — can answer too.
+
+use std::borrow::Cow;
+
+use crate::error::{Error, ErrorKind};
+
+/// A scalar value as it appears in the document.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar<'a> {
+    /// A string (already unescaped).
+    Str(Cow<'a, str>),
+    /// A number, as its raw text (so that nothing is lost before the field's type is known).
+    Num(&'a str),
+    /// A boolean.
+    Bool(bool),
+    /// `null` (or an empty XML element).
+    Null,
+}
+
+impl Scalar<'_> {
+    /// The scalar as text (numbers and booleans as printed).
+    pub fn as_text(&self) -> Cow<'_, str> {
+        match self {
+            Scalar::Str(s) => Cow::Borrowed(s.as_ref()),
+            Scalar::Num(n) => Cow::Borrowed(n),
+            Scalar::Bool(true) => Cow::Borrowed("true"),
+            Scalar::Bool(false) => Cow::Borrowed("false"),
+            Scalar::Null => Cow::Borrowed(""),
+        }
+    }
+}
+
+/// What the next value of a [`Source`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Peek {
+    /// An object (JSON `{`, a YAML mapping).
+    Object,
+    /// An array (JSON `[`, a YAML sequence).
+    Array,
+    /// An element with child elements: an object or an array, as the reader decides (XML).
+    Container,
+    /// A scalar.
+    Scalar,
+}
+
+/// What [`Source::next_item`] found.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item<'a> {
+    /// Another element follows; read it.
+    Value,
+    /// The array is finished.
+    End,
+    /// A `"key": value` pair sitting inside an array (PostgreSQL 11.0–11.6 printed
+    /// `Subplans Removed` inside `Plans`); the value follows and belongs to the enclosing object.
+    StrayKey(Cow<'a, str>),
+}
+
+/// A cursor over one structured EXPLAIN document.
+pub trait Source<'a> {
+    /// Enters the object that comes next.
+    fn begin_object(&mut self) -> Result<(), Error>;
+    /// The next key of the current object, or `None` when the object is finished.
+    fn next_key(&mut self) -> Result<Option<Cow<'a, str>>, Error>;
+    /// Enters the array that comes next.
+    fn begin_array(&mut self) -> Result<(), Error>;
+    /// Whether the current array has another element.
+    fn next_item(&mut self) -> Result<Item<'a>, Error>;
+    /// Reads the scalar that comes next.
+    fn scalar(&mut self) -> Result<Scalar<'a>, Error>;
+    /// What comes next, without consuming it.
+    fn peek(&mut self) -> Result<Peek, Error>;
+    /// Reads whatever value comes next as generic JSON (for properties the model does not
+    /// know); nesting deeper than `depth_left` is an error.
+    fn any(&mut self, depth_left: usize) -> Result<serde_json::Value, Error>;
+    /// An error positioned at the value that was read last (or comes next).
+    fn error(&self, kind: ErrorKind, message: String) -> Error;
+}
+
+/// A conversion failure, positioned by the caller.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConvError(pub String);
+
+impl ConvError {
+    /// A conversion error with a message.
+    pub fn new(message: impl Into<String>) -> Self {
+        ConvError(message.into())
+    }
+}

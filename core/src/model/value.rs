@@ -1,0 +1,313 @@
+//! How each field type of the model is read (from a structured [`Source`] or from TEXT), merged
+//! when a key repeats, and described in the JSON Schema.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::source::{ConvError, Item, Peek, Scalar, Source};
+use crate::error::{Error, ErrorKind};
+
+/// Properties the model does not know (extensions, future versions), by the server's own key,
+/// with their raw values.
+pub type Extra = BTreeMap<String, Value>;
+
+/// Named JSON Schema definitions collected while describing the model.
+pub type Defs = BTreeMap<String, Value>;
+
+/// A type that can sit in a field of the model.
+pub trait FieldValue: Sized + Serialize {
+    /// JSON Schema of the value's canonical JSON form; named types register themselves in `defs`.
+    fn schema(defs: &mut Defs) -> Value;
+    /// Reads the value that comes next in a structured document.
+    fn read<'a, S: Source<'a>>(src: &mut S) -> Result<Self, Error>;
+    /// Converts the value from its TEXT-format spelling.
+    fn from_text(text: &str) -> Result<Self, ConvError>;
+    /// Folds a second occurrence of the same key into this value (the server repeats some keys,
+    /// e.g. `Workers` in 9.6–12). The default keeps the later value.
+    fn merge(&mut self, later: Self) {
+        *self = later;
+    }
+}
+
+/// Reads a scalar and converts it, positioning conversion errors at the value.
+pub(crate) fn read_scalar_with<'a, S: Source<'a>, T>(
+    src: &mut S,
+    convert: impl FnOnce(&Scalar<'a>) -> Result<T, ConvError>,
+) -> Result<T, Error> {
+    let scalar = src.scalar()?;
+    convert(&scalar).map_err(|e| src.error(ErrorKind::Invalid, e.0))
+}
+
+fn parse_f64(text: &str) -> Result<f64, ConvError> {
+    let t = text.trim();
+    match t.parse::<f64>() {
+        Ok(v) if v.is_finite() && !t.is_empty() && !t.starts_with(['i', 'I', 'n', 'N', '+']) => {
+            Ok(v)
+        }
+        _ => Err(ConvError::new(format!(
+            "expected a number, found {:?}",
+            clip(text)
+        ))),
+    }
+}
+
+fn parse_u64(text: &str) -> Result<u64, ConvError> {
+    let t = text.trim();
+    if let Ok(v) = t.parse::<u64>() {
+        return Ok(v);
+    }
+    // Tolerate an integral value printed with decimals ("3.00").
+    match parse_f64(t) {
+        Ok(v) if v >= 0.0 && v.fract() == 0.0 && v < 1.8e19 => Ok(v as u64),
+        _ => Err(ConvError::new(format!(
+            "expected a non-negative whole number, found {:?}",
+            clip(text)
+        ))),
+    }
+}
+
+fn parse_i64(text: &str) -> Result<i64, ConvError> {
+    text.trim()
+        .parse::<i64>()
+        .map_err(|_| ConvError::new(format!("expected a whole number, found {:?}", clip(text))))
+}
+
+fn parse_bool(text: &str) -> Result<bool, ConvError> {
+    match text.trim() {
+        "true" => Ok(true),
+        "false" => Ok(false),
+        _ => Err(ConvError::new(format!(
+            "expected true or false, found {:?}",
+            clip(text)
+        ))),
+    }
+}
+
+/// At most 40 characters of a value, for messages.
+pub(crate) fn clip(text: &str) -> String {
+    if text.chars().count() <= 40 {
+        text.to_string()
+    } else {
+        let mut s: String = text.chars().take(40).collect();
+        s.push('…');
+        s
+    }
+}
+
+macro_rules! scalar_field {
+    ($ty:ty, $parse:ident, $schema:expr) => {
+        impl FieldValue for $ty {
+            fn schema(_: &mut Defs) -> Value {
+                $schema
+            }
+            fn read<'a, S: Source<'a>>(src: &mut S) -> Result<Self, Error> {
+                read_scalar_with(src, |s| match s {
+                    Scalar::Bool(_) | Scalar::Null => Err(ConvError::new(format!(
+                        "expected a number, found {}",
+                        if matches!(s, Scalar::Null) {
+                            "null"
+                        } else {
+                            "a boolean"
+                        }
+                    ))),
+                    other => $parse(&other.as_text()),
+                })
+            }
+            fn from_text(text: &str) -> Result<Self, ConvError> {
+                $parse(text)
+            }
+        }
+    };
+}
+
+scalar_field!(f64, parse_f64, json!({"type": "number"}));
+scalar_field!(u64, parse_u64, json!({"type": "integer", "minimum": 0}));
+scalar_field!(i64, parse_i64, json!({"type": "integer"}));
+
+impl FieldValue for bool {
+    fn schema(_: &mut Defs) -> Value {
+        json!({"type": "boolean"})
+    }
+    fn read<'a, S: Source<'a>>(src: &mut S) -> Result<Self, Error> {
+        read_scalar_with(src, |s| match s {
+            Scalar::Bool(b) => Ok(*b),
+            Scalar::Str(t) => parse_bool(t),
+            other => Err(ConvError::new(format!(
+                "expected true or false, found {:?}",
+                clip(&other.as_text())
+            ))),
+        })
+    }
+    fn from_text(text: &str) -> Result<Self, ConvError> {
+        parse_bool(text)
+    }
+}
+
+impl FieldValue for String {
+    fn schema(_: &mut Defs) -> Value {
+        json!({"type": "string"})
+    }
+    fn read<'a, S: Source<'a>>(src: &mut S) -> Result<Self, Error> {
+        read_scalar_with(src, |s| match s {
+            Scalar::Str(t) => Ok(t.to_string()),
+            Scalar::Num(n) => Ok((*n).to_string()),
+            Scalar::Bool(b) => Ok(b.to_string()),
+            Scalar::Null => Err(ConvError::new("expected a string, found null")),
+        })
+    }
+    fn from_text(text: &str) -> Result<Self, ConvError> {
+        Ok(text.to_string())
+    }
+}
+
+/// A list of strings (`Output`, `Sort Key`, `Group Key`…): a JSON array, a YAML sequence,
+/// XML `<Item>`s, or in TEXT one comma-separated line.
+impl FieldValue for Vec<String> {
+    fn schema(_: &mut Defs) -> Value {
+        json!({"type": "array", "items": {"type": "string"}})
+    }
+    fn read<'a, S: Source<'a>>(src: &mut S) -> Result<Self, Error> {
+        if src.peek()? == Peek::Scalar {
+            // An empty XML element (`<Output></Output>`) or a lone string.
+            let s = String::read(src)?;
+            return Ok(if s.is_empty() { Vec::new() } else { vec![s] });
+        }
+        src.begin_array()?;
+        let mut out = Vec::new();
+        loop {
+            match src.next_item()? {
+                Item::Value => out.push(String::read(src)?),
+                Item::End => return Ok(out),
+                Item::StrayKey(k) => {
+                    return Err(src.error(
+                        ErrorKind::Syntax,
+                        format!("unexpected key {:?} inside a list", clip(&k)),
+                    ));
+                }
+            }
+        }
+    }
+    fn from_text(text: &str) -> Result<Self, ConvError> {
+        Ok(split_text_list(text))
+    }
+}
+
+/// A list of lists of strings (grouping-set `Group Keys`).
+impl FieldValue for Vec<Vec<String>> {
+    fn schema(_: &mut Defs) -> Value {
+        json!({"type": "array", "items": {"type": "array", "items": {"type": "string"}}})
+    }
+    fn read<'a, S: Source<'a>>(src: &mut S) -> Result<Self, Error> {
+        read_list(src, Vec::<String>::read)
+    }
+    fn from_text(_: &str) -> Result<Self, ConvError> {
+        Err(ConvError::new("a nested list has no TEXT spelling"))
+    }
+}
+
+/// Reads an array whose elements are read by `item`.
+pub(crate) fn read_list<'a, S: Source<'a>, T>(
+    src: &mut S,
+    mut item: impl FnMut(&mut S) -> Result<T, Error>,
+) -> Result<Vec<T>, Error> {
+    if src.peek()? == Peek::Scalar {
+        // An empty group prints only its key (YAML `Triggers: `, XML `<Triggers></Triggers>`).
+        let s = src.scalar()?;
+        if s.as_text().trim().is_empty() {
+            return Ok(Vec::new());
+        }
+        return Err(src.error(
+            ErrorKind::Invalid,
+            format!("expected a list, found {:?}", clip(&s.as_text())),
+        ));
+    }
+    src.begin_array()?;
+    let mut out = Vec::new();
+    loop {
+        match src.next_item()? {
+            Item::Value => out.push(item(src)?),
+            Item::End => return Ok(out),
+            Item::StrayKey(k) => {
+                return Err(src.error(
+                    ErrorKind::Syntax,
+                    format!("unexpected key {:?} inside a list", clip(&k)),
+                ));
+            }
+        }
+    }
+}
+
+/// Splits a TEXT list (`a, (b, c), 'x, y'::text`) at top-level commas.
+///
+/// Commas inside parentheses, brackets, single-quoted literals and double-quoted identifiers
+/// do not split.
+pub fn split_text_list(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut depth = 0i32;
+    let mut quote: Option<u8> = None;
+    let mut start = 0;
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let c = bytes[i];
+        match quote {
+            Some(q) => {
+                if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                b'\'' | b'"' => quote = Some(c),
+                b'(' | b'[' => depth += 1,
+                b')' | b']' => depth -= 1,
+                b',' if depth <= 0 && bytes.get(i + 1) == Some(&b' ') => {
+                    out.push(text[start..i].to_string());
+                    start = i + 2;
+                    i += 1;
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    let last = &text[start..];
+    if !last.is_empty() || !out.is_empty() {
+        out.push(last.to_string());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_lists_split_at_top_level_commas_only() {
+        // Hand-made inputs for one rule (TEXT list splitting), not plans.
+        assert_eq!(
+            split_text_list("t1.grp, (count(*)), (sum(t2.amount))"),
+            ["t1.grp", "(count(*))", "(sum(t2.amount))"]
+        );
+        assert_eq!(
+            split_text_list("'a, b'::text, \"x, y\", f(1, 2)"),
+            ["'a, b'::text", "\"x, y\"", "f(1, 2)"]
+        );
+        assert_eq!(split_text_list("id"), ["id"]);
+        assert!(split_text_list("").is_empty());
+    }
+
+    #[test]
+    fn numbers_reject_non_finite_and_words() {
+        assert!(f64::from_text("NaN").is_err());
+        assert!(f64::from_text("inf").is_err());
+        assert_eq!(f64::from_text("0.737").unwrap(), 0.737);
+        assert_eq!(u64::from_text("3.00").unwrap(), 3);
+        assert!(u64::from_text("-1").is_err());
+        assert_eq!(
+            i64::from_text("-7412339036808797720").unwrap(),
+            -7412339036808797720
+        );
+    }
+}

@@ -1,0 +1,440 @@
+//! JSON input: a small pull tokenizer implementing [`Source`].
+//!
+//! Hand-written rather than serde_json because the builder needs a pull interface with
+//! positions, duplicate keys (9.6–12 `Workers`), a key inside an array (11.0–11.6
+//! `Subplans Removed`), psql frame marks between tokens, and no recursion on plan nesting.
+//! Strings without escapes are borrowed from the input.
+
+use std::borrow::Cow;
+
+use serde_json::Value;
+
+use crate::error::{Error, ErrorKind};
+use crate::model::source::{Item, Peek, Scalar, Source};
+use crate::model::value::clip;
+
+/// A cursor over JSON text.
+pub(crate) struct JsonSource<'a> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    /// Start of the token read last (errors about a value point there).
+    last: usize,
+    /// Open containers: `true` while the next member would be the first.
+    stack: Vec<bool>,
+}
+
+impl<'a> JsonSource<'a> {
+    /// A cursor at the start of `text`.
+    pub fn new(text: &'a str) -> Self {
+        JsonSource {
+            text,
+            bytes: text.as_bytes(),
+            pos: 0,
+            last: 0,
+            stack: Vec::new(),
+        }
+    }
+
+    /// Moves to `offset`.
+    pub fn seek(&mut self, offset: usize) {
+        self.pos = offset;
+        self.stack.clear();
+    }
+
+    /// Whether another document follows (after whitespace and frame marks): `[` or `{`.
+    pub fn another_document(&mut self) -> bool {
+        self.skip_ws();
+        matches!(self.bytes.get(self.pos), Some(b'[' | b'{'))
+    }
+
+    fn err(&self, kind: ErrorKind, at: usize, message: impl Into<String>) -> Error {
+        Error::raw(kind, message, at)
+    }
+
+    /// Skips whitespace and the marks psql draws around values (`+`/`↵` continuations,
+    /// `|`/`│`/`║` borders).
+    fn skip_ws(&mut self) {
+        let b = self.bytes;
+        while let Some(&c) = b.get(self.pos) {
+            match c {
+                b' ' | b'\t' | b'\n' | b'\r' | b'+' | b'|' => self.pos += 1,
+                0xE2 if matches!(
+                    b.get(self.pos + 1..self.pos + 3),
+                    Some([0x94, 0x82]) | Some([0x95, 0x91]) | Some([0x86, 0xB5])
+                ) =>
+                {
+                    self.pos += 3
+                }
+                _ => break,
+            }
+        }
+    }
+
+    fn describe(&self, at: usize) -> String {
+        match self.text[at.min(self.text.len())..].chars().next() {
+            None => "the end of the input".to_string(),
+            Some(c) if c.is_control() => format!("{c:?}"),
+            Some(c) => format!("'{c}'"),
+        }
+    }
+
+    fn eof_error(&self) -> Error {
+        let open = self.stack.len();
+        let hint = if open > 0 {
+            format!(
+                " (the document is cut off: {open} object{} or array{} still open)",
+                if open == 1 { "" } else { "s" },
+                if open == 1 { "" } else { "s" }
+            )
+        } else {
+            String::new()
+        };
+        self.err(
+            ErrorKind::Syntax,
+            self.text.len(),
+            format!("unexpected end of the input{hint}"),
+        )
+    }
+
+    fn expect(&mut self, c: u8, what: &str) -> Result<(), Error> {
+        self.skip_ws();
+        match self.bytes.get(self.pos) {
+            Some(&b) if b == c => {
+                self.pos += 1;
+                Ok(())
+            }
+            None => Err(self.eof_error()),
+            Some(_) => Err(self.err(
+                ErrorKind::Syntax,
+                self.pos,
+                format!("expected {what}, found {}", self.describe(self.pos)),
+            )),
+        }
+    }
+
+    /// Handles the separator before a member: `,` unless it is the first one.
+    /// Returns `false` when the container closes (`close`) instead.
+    fn member_start(&mut self, close: u8, what: &str) -> Result<bool, Error> {
+        self.skip_ws();
+        let first = *self.stack.last().expect("inside a container");
+        match self.bytes.get(self.pos) {
+            None => return Err(self.eof_error()),
+            Some(&c) if c == close => {
+                self.pos += 1;
+                self.stack.pop();
+                return Ok(false);
+            }
+            Some(b',') if !first => {
+                self.pos += 1;
+                self.skip_ws();
+                // Tolerate a trailing comma.
+                if self.bytes.get(self.pos) == Some(&close) {
+                    self.pos += 1;
+                    self.stack.pop();
+                    return Ok(false);
+                }
+            }
+            Some(_) if first => {}
+            Some(_) => {
+                return Err(self.err(
+                    ErrorKind::Syntax,
+                    self.pos,
+                    format!(
+                        "expected ',' or '{}' after {what}, found {}",
+                        close as char,
+                        self.describe(self.pos)
+                    ),
+                ));
+            }
+        }
+        *self.stack.last_mut().expect("inside a container") = false;
+        Ok(true)
+    }
+
+    /// Reads the string at the cursor (which is at `"`).
+    fn string(&mut self) -> Result<Cow<'a, str>, Error> {
+        let open = self.pos;
+        let start = self.pos + 1;
+        let b = self.bytes;
+        let mut i = start;
+        let mut owned: Option<String> = None;
+        loop {
+            let Some(off) = memchr::memchr2(b'"', b'\\', &b[i..]) else {
+                return Err(self.err(
+                    ErrorKind::Syntax,
+                    open,
+                    "unterminated string: the closing '\"' is missing",
+                ));
+            };
+            let j = i + off;
+            if b[j] == b'"' {
+                self.pos = j + 1;
+                return Ok(match owned {
+                    None => Cow::Borrowed(&self.text[start..j]),
+                    Some(mut s) => {
+                        s.push_str(&self.text[i..j]);
+                        Cow::Owned(s)
+                    }
+                });
+            }
+            let s = owned.get_or_insert_with(String::new);
+            s.push_str(&self.text[i..j]);
+            i = self.escape(j, s)?;
+        }
+    }
+
+    /// Decodes the escape at `at` (a backslash) into `out`; returns the offset after it.
+    fn escape(&self, at: usize, out: &mut String) -> Result<usize, Error> {
+        let b = self.bytes;
+        let bad = |me: &Self| {
+            me.err(
+                ErrorKind::Syntax,
+                at,
+                format!(
+                    "invalid escape {:?} in a string",
+                    clip(&me.text[at..(at + 6).min(me.text.len())])
+                ),
+            )
+        };
+        let c = *b.get(at + 1).ok_or_else(|| self.eof_error())?;
+        let simple = match c {
+            b'"' => Some('"'),
+            b'\\' => Some('\\'),
+            b'/' => Some('/'),
+            b'b' => Some('\u{8}'),
+            b'f' => Some('\u{c}'),
+            b'n' => Some('\n'),
+            b'r' => Some('\r'),
+            b't' => Some('\t'),
+            _ => None,
+        };
+        if let Some(ch) = simple {
+            out.push(ch);
+            return Ok(at + 2);
+        }
+        if c != b'u' {
+            return Err(bad(self));
+        }
+        let hex = |p: usize| -> Option<u32> {
+            let h = self.text.get(p..p + 4)?;
+            u32::from_str_radix(h, 16)
+                .ok()
+                .filter(|_| h.bytes().all(|x| x.is_ascii_hexdigit()))
+        };
+        let hi = hex(at + 2).ok_or_else(|| bad(self))?;
+        if (0xD800..0xDC00).contains(&hi) && b.get(at + 6..at + 8) == Some(b"\\u") {
+            if let Some(lo) = hex(at + 8).filter(|lo| (0xDC00..0xE000).contains(lo)) {
+                let cp = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+                out.push(char::from_u32(cp).unwrap_or('\u{FFFD}'));
+                return Ok(at + 12);
+            }
+        }
+        out.push(char::from_u32(hi).unwrap_or('\u{FFFD}'));
+        Ok(at + 6)
+    }
+
+    fn number(&mut self) -> Result<&'a str, Error> {
+        let start = self.pos;
+        let b = self.bytes;
+        let mut i = start;
+        while i < b.len() && matches!(b[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
+            i += 1;
+        }
+        let n = &self.text[start..i];
+        if !n.bytes().any(|c| c.is_ascii_digit()) {
+            return Err(self.err(
+                ErrorKind::Syntax,
+                start,
+                format!("invalid number {:?}", clip(n)),
+            ));
+        }
+        self.pos = i;
+        Ok(n)
+    }
+
+    fn literal(&mut self, word: &str) -> Result<(), Error> {
+        if self.text[self.pos..].starts_with(word) {
+            self.pos += word.len();
+            Ok(())
+        } else {
+            Err(self.err(
+                ErrorKind::Syntax,
+                self.pos,
+                format!("expected a value, found {}", self.describe(self.pos)),
+            ))
+        }
+    }
+
+    /// Whether a string at the cursor is followed by `:` (a key where a value belongs).
+    fn string_then_colon(&self) -> bool {
+        let b = self.bytes;
+        let mut i = self.pos + 1;
+        while let Some(off) = memchr::memchr2(b'"', b'\\', &b[i..]) {
+            let j = i + off;
+            if b[j] == b'\\' {
+                i = j + 2;
+                continue;
+            }
+            let mut k = j + 1;
+            while k < b.len() && matches!(b[k], b' ' | b'\t' | b'\n' | b'\r') {
+                k += 1;
+            }
+            return b.get(k) == Some(&b':');
+        }
+        false
+    }
+}
+
+impl<'a> Source<'a> for JsonSource<'a> {
+    fn begin_object(&mut self) -> Result<(), Error> {
+        self.skip_ws();
+        self.last = self.pos;
+        self.expect(b'{', "'{' (an object)")?;
+        self.stack.push(true);
+        Ok(())
+    }
+
+    fn next_key(&mut self) -> Result<Option<Cow<'a, str>>, Error> {
+        if !self.member_start(b'}', "an object member")? {
+            return Ok(None);
+        }
+        self.skip_ws();
+        self.last = self.pos;
+        if self.bytes.get(self.pos) != Some(&b'"') {
+            return Err(match self.bytes.get(self.pos) {
+                None => self.eof_error(),
+                Some(_) => self.err(
+                    ErrorKind::Syntax,
+                    self.pos,
+                    format!(
+                        "expected a key in double quotes, found {}",
+                        self.describe(self.pos)
+                    ),
+                ),
+            });
+        }
+        let key = self.string()?;
+        self.expect(b':', "':' after the key")?;
+        Ok(Some(key))
+    }
+
+    fn begin_array(&mut self) -> Result<(), Error> {
+        self.skip_ws();
+        self.last = self.pos;
+        self.expect(b'[', "'[' (an array)")?;
+        self.stack.push(true);
+        Ok(())
+    }
+
+    fn next_item(&mut self) -> Result<Item<'a>, Error> {
+        if !self.member_start(b']', "an array element")? {
+            return Ok(Item::End);
+        }
+        self.skip_ws();
+        if self.bytes.get(self.pos) == Some(&b'"') && self.string_then_colon() {
+            self.last = self.pos;
+            let key = self.string()?;
+            self.expect(b':', "':' after the key")?;
+            return Ok(Item::StrayKey(key));
+        }
+        Ok(Item::Value)
+    }
+
+    fn scalar(&mut self) -> Result<Scalar<'a>, Error> {
+        self.skip_ws();
+        self.last = self.pos;
+        match self.bytes.get(self.pos) {
+            None => Err(self.eof_error()),
+            Some(b'"') => self.string().map(Scalar::Str),
+            Some(b'-' | b'0'..=b'9') => self.number().map(Scalar::Num),
+            Some(b't') => self.literal("true").map(|_| Scalar::Bool(true)),
+            Some(b'f') => self.literal("false").map(|_| Scalar::Bool(false)),
+            Some(b'n') => self.literal("null").map(|_| Scalar::Null),
+            Some(b'{') => Err(self.err(
+                ErrorKind::Invalid,
+                self.pos,
+                "expected a single value, found an object",
+            )),
+            Some(b'[') => Err(self.err(
+                ErrorKind::Invalid,
+                self.pos,
+                "expected a single value, found an array",
+            )),
+            Some(_) => Err(self.err(
+                ErrorKind::Syntax,
+                self.pos,
+                format!("expected a value, found {}", self.describe(self.pos)),
+            )),
+        }
+    }
+
+    fn peek(&mut self) -> Result<Peek, Error> {
+        self.skip_ws();
+        match self.bytes.get(self.pos) {
+            None => Err(self.eof_error()),
+            Some(b'{') => Ok(Peek::Object),
+            Some(b'[') => Ok(Peek::Array),
+            Some(_) => Ok(Peek::Scalar),
+        }
+    }
+
+    fn any(&mut self, depth_left: usize) -> Result<Value, Error> {
+        if depth_left == 0 {
+            self.skip_ws();
+            return Err(self.err(
+                ErrorKind::TooDeep,
+                self.pos,
+                "a property nests deeper than 64 levels",
+            ));
+        }
+        Ok(match self.peek()? {
+            Peek::Object | Peek::Container => {
+                self.begin_object()?;
+                let mut map = serde_json::Map::new();
+                while let Some(k) = self.next_key()? {
+                    let v = self.any(depth_left - 1)?;
+                    map.insert(k.into_owned(), v);
+                }
+                Value::Object(map)
+            }
+            Peek::Array => {
+                self.begin_array()?;
+                let mut items = Vec::new();
+                loop {
+                    match self.next_item()? {
+                        Item::Value => items.push(self.any(depth_left - 1)?),
+                        Item::End => break,
+                        Item::StrayKey(k) => {
+                            return Err(self.err(
+                                ErrorKind::Syntax,
+                                self.last,
+                                format!("unexpected key {:?} inside an array", clip(&k)),
+                            ));
+                        }
+                    }
+                }
+                Value::Array(items)
+            }
+            Peek::Scalar => match self.scalar()? {
+                Scalar::Str(s) => Value::String(s.into_owned()),
+                Scalar::Num(n) => match n.parse::<serde_json::Number>() {
+                    Ok(num) => Value::Number(num),
+                    Err(_) => {
+                        return Err(self.err(
+                            ErrorKind::Syntax,
+                            self.last,
+                            format!("invalid number {:?}", clip(n)),
+                        ));
+                    }
+                },
+                Scalar::Bool(b) => Value::Bool(b),
+                Scalar::Null => Value::Null,
+            },
+        })
+    }
+
+    fn error(&self, kind: ErrorKind, message: String) -> Error {
+        self.err(kind, self.last, message)
+    }
+}
