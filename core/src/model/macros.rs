@@ -205,6 +205,14 @@ macro_rules! properties {
                 }
             }
 
+            fn key_names() -> Vec<(&'static str, &'static str)> {
+                #[allow(unused_mut)]
+                let mut out: Vec<(&'static str, &'static str)> =
+                    Self::FIELDS.iter().map(|f| (f.key, f.name)).collect();
+                $( out.extend(<$Gty as $crate::model::Properties>::key_names()); )*
+                out
+            }
+
             fn own(field: $Field) -> $Key {
                 $Key::Own(field)
             }

