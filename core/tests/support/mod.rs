@@ -80,3 +80,5 @@ pub fn select(pred: impl Fn(&Entry) -> bool) -> Vec<Entry> {
     assert!(!v.is_empty(), "no corpus entry matches");
     v
 }
+
+pub mod compare;
