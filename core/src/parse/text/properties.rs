@@ -513,6 +513,24 @@ pub(crate) fn set<T: Properties>(target: &mut T, key: &str, value: &str) -> Resu
 /// A property the model does not know, as JSON: a plain number or boolean as such (the server's
 /// integer and boolean properties print that way), anything else as a string.
 pub(crate) fn text_value(value: &str) -> Value {
+    // `ExplainPropertyInteger(…, "b", …)` prints `363 b`; JSON prints the number.
+    if let Some(n) = [" b", " kB", "kB", " ms"]
+        .iter()
+        .find_map(|u| value.strip_suffix(u))
+        .map(plain_number)
+        .filter(|v| !v.is_string())
+    {
+        return n;
+    }
+    match value {
+        "true" => Value::Bool(true),
+        "false" => Value::Bool(false),
+        _ => plain_number(value),
+    }
+}
+
+/// A plain number as a JSON number, anything else as a string.
+fn plain_number(value: &str) -> Value {
     match value {
         "true" => Value::Bool(true),
         "false" => Value::Bool(false),
