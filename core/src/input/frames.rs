@@ -24,7 +24,12 @@ fn is_record_header(t: &str) -> bool {
 /// How the input is framed.
 #[derive(Debug, Default, Clone, Copy)]
 struct Style {
-    quoted: bool,
+    /// Every line in `"…"` (doubled inner quotes) or `'…'`.
+    quoted: Option<char>,
+    /// Every line ends with a stray `"` (the end of a pasted CSV cell).
+    trailing_quote: bool,
+    /// psql's `wrapped` format: one rule line, as wide as the lines that carry wrap marks.
+    wrap_width: Option<usize>,
     expanded: bool,
     left_border: bool,
     right_border: bool,
@@ -47,7 +52,12 @@ fn lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
 
 fn detect(text: &str) -> Style {
     let mut s = Style::default();
-    let (mut content, mut quoted, mut left, mut right) = (0usize, 0usize, 0usize, 0usize);
+    let (mut content, mut quoted, mut squoted, mut left, mut right, mut tq) =
+        (0usize, 0usize, 0usize, 0usize, 0usize, 0usize);
+    let mut rules = 0usize;
+    let mut rule_width = 0usize;
+    let mut prev_rule = false;
+    let mut consecutive_rules = false;
     for (_, line) in lines(text) {
         let line = match line.strip_suffix('\r') {
             Some(l) => {
@@ -67,11 +77,25 @@ fn detect(text: &str) -> Style {
         }
         if is_psql_decoration(t) {
             s.framed = true;
+            let rule = t.contains(['-', '─', '═']) && !t.contains("QUERY PLAN");
+            if rule {
+                rules += 1;
+                rule_width = line.chars().count();
+                consecutive_rules |= prev_rule;
+            }
+            prev_rule = rule;
             continue;
         }
+        prev_rule = false;
         content += 1;
         if t.len() >= 2 && t.starts_with('"') && t.ends_with('"') {
             quoted += 1;
+        }
+        if t.len() >= 2 && t.starts_with('\'') && t.ends_with('\'') {
+            squoted += 1;
+        }
+        if t.ends_with('"') {
+            tq += 1;
         }
         if line.starts_with(is_border) {
             left += 1;
@@ -81,18 +105,28 @@ fn detect(text: &str) -> Style {
         }
     }
     if content > 0 {
-        s.quoted = quoted * 10 >= content * 9;
+        s.quoted = if quoted * 10 >= content * 9 {
+            Some('"')
+        } else if squoted * 10 >= content * 9 {
+            Some('\'')
+        } else {
+            None
+        };
+        s.trailing_quote = s.quoted.is_none() && tq * 10 >= content * 9;
         s.left_border = left * 10 >= content * 9;
         s.right_border = right * 10 >= content * 9;
     }
     s.framed |= s.left_border || s.right_border;
+    if rules == 1 && !consecutive_rules {
+        s.wrap_width = Some(rule_width);
+    }
     s
 }
 
 /// Removes what psql, pgAdmin and DBeaver put around a TEXT plan.
 pub(crate) fn unframe(text: &str) -> Cleaned<'_> {
     let style = detect(text);
-    if !(style.quoted || style.framed || style.carriage_returns) {
+    if !(style.quoted.is_some() || style.trailing_quote || style.framed || style.carriage_returns) {
         return Cleaned::identity(text);
     }
     let mut out = CleanBuilder::with_capacity(text.len());
@@ -111,21 +145,26 @@ pub(crate) fn unframe(text: &str) -> Cleaned<'_> {
         if is_record_header(t) || is_psql_decoration(t) {
             continue;
         }
-        if style.quoted {
+        if let Some(q) = style.quoted {
             let lead = l.len() - l.trim_start().len();
             let inner = l.trim();
-            if inner.len() >= 2 && inner.starts_with('"') && inner.ends_with('"') {
+            if inner.len() >= 2 && inner.starts_with(q) && inner.ends_with(q) {
                 let body_at = a + lead + 1;
                 let body = &inner[1..inner.len() - 1];
-                // Undo the doubled quotes.
+                // Undo the doubled quotes (CSV quoting; single-quoted lines are not escaped).
                 let mut pos = 0;
-                while let Some(i) = body[pos..].find("\"\"") {
+                while let Some(i) = body[pos..].find("\"\"").filter(|_| q == '"') {
                     out.push(&body[pos..pos + i + 1], body_at + pos);
                     pos += i + 2;
                 }
                 out.push(&body[pos..], body_at + pos);
                 out.push("\n", a + l.len());
                 continue;
+            }
+        }
+        if style.trailing_quote {
+            if let Some(x) = l.trim_end().strip_suffix('"') {
+                l = x;
             }
         }
         if style.left_border {
@@ -172,15 +211,22 @@ pub(crate) fn unframe(text: &str) -> Cleaned<'_> {
                     l = x;
                 }
             }
-            if let Some(x) = l.strip_suffix('…') {
-                l = x;
-                wrapped = true;
-            } else if l.ends_with('.')
-                && !l.ends_with("..")
-                && next_starts_wrapped(text, start + line.len() + 1)
-            {
-                l = &l[..l.len() - 1];
-                wrapped = true;
+            // Wrap marks exist only in the `wrapped` format, where a marked line is exactly as
+            // wide as the rule (a terminal that cut lines leaves no marks).
+            let full_width = style
+                .wrap_width
+                .is_some_and(|w| line.trim_end_matches('\r').chars().count() == w);
+            if full_width {
+                if let Some(x) = l.strip_suffix('…') {
+                    l = x;
+                    wrapped = true;
+                } else if l.ends_with('.')
+                    && !l.ends_with("..")
+                    && next_starts_wrapped(text, start + line.len() + 1)
+                {
+                    l = &l[..l.len() - 1];
+                    wrapped = true;
+                }
             }
             out.push(l, a);
             if !wrapped {

@@ -245,16 +245,15 @@ pub(crate) fn composite<'a>(
     if *since > 0 {
         ev.at_least(*since);
     }
-    let value_at = line.len() - value.len();
-    let shift = |(at, m): Fail| (at.saturating_sub(value_at), m);
+    let _ = line;
     Ok(Some(match layout {
         Layout::Kv(table, scoped) => {
             let pairs = kv_line(value, table, *scoped, label, ev)?;
             Composite::Pairs(pairs)
         }
-        Layout::Segments(table) => Composite::Pairs(segment_line(line, table).map_err(shift)?),
+        Layout::Segments(table) => Composite::Pairs(segment_line(label, value, table)?),
         Layout::SortGroups(key) => {
-            Composite::SortGroups(key, Box::new(sort_groups(line).map_err(shift)?))
+            Composite::SortGroups(key, Box::new(sort_groups(label, value)?))
         }
         Layout::Sampling => Composite::Pairs(sampling(value)),
     }))
@@ -346,9 +345,9 @@ fn kv_line<'a>(
 }
 
 /// A two-space segment line: `Label: value  Label: value…`.
-fn segment_line<'a>(line: &'a str, table: SegTable) -> Result<Pairs<'a>, Fail> {
+fn segment_line<'a>(first: &'a str, line: &'a str, table: SegTable) -> Result<Pairs<'a>, Fail> {
     let mut out = Pairs::new();
-    for (label, value) in segments(line) {
+    for (label, value) in segments(first, line) {
         let Some(&(_, seg)) = table.iter().find(|(l, _)| *l == label) else {
             return Err((
                 offset_in(line, label),
@@ -379,9 +378,23 @@ fn segment_line<'a>(line: &'a str, table: SegTable) -> Result<Pairs<'a>, Fail> {
 
 /// The `Label: value` segments of a two-space line; a segment without a label continues the
 /// previous value (`Sort Method:  quicksort` of old servers).
-fn segments(line: &str) -> impl Iterator<Item = (&str, &str)> {
-    let mut parts = line.split("  ").filter(|s| !s.trim().is_empty()).peekable();
+fn segments<'a>(first: &'a str, value: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> {
+    let mut parts = value.split("  ").filter(|s| !s.trim().is_empty()).peekable();
+    let mut first = Some(first);
     std::iter::from_fn(move || {
+        if let Some(label) = first.take() {
+            // The first segment's label is the line's (its value may be in the next part, for
+            // the `Sort Method:  quicksort` of old servers).
+            let v = if value.starts_with("  ") { "" } else { parts.next().unwrap_or("") };
+            let v = if v.is_empty() {
+                parts
+                    .next_if(|n| !n.contains(": ") && !n.trim_end().ends_with(':'))
+                    .unwrap_or("")
+            } else {
+                v
+            };
+            return Some((label, v.trim()));
+        }
         let seg = parts.next()?;
         let (label, value) = match seg.split_once(": ") {
             Some((l, v)) => (l.trim(), v.trim()),
@@ -401,13 +414,13 @@ fn segments(line: &str) -> impl Iterator<Item = (&str, &str)> {
 }
 
 /// `Full-sort Groups: 32  Sort Method: quicksort  Average Memory: 27kB  Peak Memory: 27kB`.
-fn sort_groups(line: &str) -> Result<IncrementalSortGroups, Fail> {
+fn sort_groups(first: &str, line: &str) -> Result<IncrementalSortGroups, Fail> {
     let mut g = IncrementalSortGroups::default();
     let conv = |label: &str, v: &str| -> Result<u64, Fail> {
         <u64 as crate::model::value::FieldValue>::from_text(strip_unit(v))
             .map_err(|e: ConvError| (offset_in(line, v), format!("{label}: {}", e.0)))
     };
-    for (label, value) in segments(line) {
+    for (label, value) in segments(first, line) {
         match label {
             "Full-sort Groups" | "Pre-sorted Groups" => g.group_count = Some(conv(label, value)?),
             "Sort Method" | "Sort Methods" => g.sort_methods_used = Some(split_text_list(value)),

@@ -350,7 +350,7 @@ impl<'a> Parser<'a, '_> {
         super::names::longest_known(head).is_some()
     }
 
-    /// Joins up to four following lines to a node line a terminal cut.
+    /// Joins up to eight following lines to a node line a terminal cut.
     fn join_wrapped(
         &mut self,
         line: Line<'a>,
@@ -359,7 +359,7 @@ impl<'a> Parser<'a, '_> {
         let mut joined = line.raw[line.content_at - line.start..].to_string();
         let mut next = line.next;
         let mut last_err = None;
-        for _ in 0..4 {
+        for _ in 0..8 {
             let Some(more) = line_at(self.text, next) else {
                 break;
             };
@@ -373,6 +373,7 @@ impl<'a> Parser<'a, '_> {
             ];
             next = more.next;
             let mut incomplete = false;
+            last_err = None;
             for cand in &candidates {
                 match node_line::parse(cand, root_position) {
                     Ok(Parsed::Node(nl)) => return Ok(Some((make_node(&nl), next))),
@@ -460,7 +461,14 @@ impl<'a> Parser<'a, '_> {
             return self.top_level(line);
         }
         if arrow && line.indent <= root_col {
-            return self.continuation(line);
+            // A child drawn at the root's column (indentation mangled by hand): a node line with
+            // blocks is a child of the root; anything else continues a multi-line value (§5.1).
+            return match node_line::parse(line.content, false) {
+                Ok(Parsed::Node(nl)) if nl.cost.is_some() || nl.actual != Actual::None => {
+                    self.child_node(line, 1)
+                }
+                _ => self.continuation(line),
+            };
         }
         let keep = self.st().frames.partition_point(|f| f.col < line.indent);
         if keep == 0 {
@@ -744,6 +752,10 @@ impl<'a> Parser<'a, '_> {
         // Frames above the header (or above the parent) are closed.
         let truncate_to = if header.is_some() { keep } else { k };
         st.frames.truncate(truncate_to);
+        // Columns on the stack strictly increase, even when the input's do not.
+        let col = line
+            .indent
+            .max(st.frames.last().map_or(0, |f| f.col + 1));
         let mut n = node.node;
         if let Some((rel, name)) = header {
             n.parent_relationship = Some(rel);
@@ -751,7 +763,7 @@ impl<'a> Parser<'a, '_> {
         }
         let id = st.plan.push_node(Some(parent), n);
         st.frames.push(Frame {
-            col: line.indent,
+            col,
             kind: FrameKind::Node {
                 id,
                 depth: depth + 1,
