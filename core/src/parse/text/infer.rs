@@ -265,13 +265,15 @@ pub(crate) fn infer(plan: &mut Plan, ev: &Evidence, groupings: Vec<(usize, Group
             && !g.phases[0].sorted_phase
             && g.phases[0].sets.len() == 1;
         if plain {
-            node.group_key = g
+            node.grouping.get_or_insert_with(Default::default).group_key = g
                 .phases
                 .into_iter()
                 .next()
                 .and_then(|p| p.sets.into_iter().next());
         } else {
-            node.grouping_sets = Some(
+            node.grouping
+                .get_or_insert_with(Default::default)
+                .grouping_sets = Some(
                 g.phases
                     .into_iter()
                     .map(|p| GroupingSet {
@@ -307,7 +309,10 @@ pub(crate) fn infer(plan: &mut Plan, ev: &Evidence, groupings: Vec<(usize, Group
             node.inner_unique.get_or_insert(false);
         }
         if t == NodeType::Gather {
-            node.single_copy.get_or_insert(false);
+            node.gather
+                .get_or_insert_with(Default::default)
+                .single_copy
+                .get_or_insert(false);
         }
         if matches!(t, NodeType::Append | NodeType::MergeAppend) && ev.since(13) {
             node.subplans_removed.get_or_insert(0);
@@ -453,16 +458,18 @@ fn zero_counters(node: &mut Node, t: &NodeType) {
     if node.filter.is_some() {
         node.rows_removed_by_filter.get_or_insert(0.0);
     }
-    if node.join_filter.is_some() {
-        node.rows_removed_by_join_filter.get_or_insert(0.0);
-    }
-    let recheck = match t {
-        NodeType::IndexScan | NodeType::IndexOnlyScan => node.index_cond.is_some(),
-        NodeType::BitmapHeapScan => node.recheck_cond.is_some(),
-        _ => false,
-    };
-    if recheck {
-        node.rows_removed_by_index_recheck.get_or_insert(0.0);
+    if let Some(c) = node.conditions.as_mut() {
+        if c.join_filter.is_some() {
+            c.rows_removed_by_join_filter.get_or_insert(0.0);
+        }
+        let recheck = match t {
+            NodeType::IndexScan | NodeType::IndexOnlyScan => c.index_cond.is_some(),
+            NodeType::BitmapHeapScan => c.recheck_cond.is_some(),
+            _ => false,
+        };
+        if recheck {
+            c.rows_removed_by_index_recheck.get_or_insert(0.0);
+        }
     }
     if let Some(m) = node.modify_table.as_mut() {
         if m.conflict_filter.is_some() {
@@ -470,8 +477,9 @@ fn zero_counters(node: &mut Node, t: &NodeType) {
         }
     }
     if *t == NodeType::BitmapHeapScan {
-        node.exact_heap_blocks.get_or_insert(0);
-        node.lossy_heap_blocks.get_or_insert(0);
+        let s = node.scan.get_or_insert_with(Default::default);
+        s.exact_heap_blocks.get_or_insert(0);
+        s.lossy_heap_blocks.get_or_insert(0);
     }
 }
 

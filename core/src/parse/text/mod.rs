@@ -17,6 +17,7 @@ mod properties;
 mod tree;
 
 pub use infer::{NOT_IN_TEXT, NotInText};
+pub use names::text_node_name;
 
 use crate::error::Error;
 use crate::input::frames;

@@ -6,7 +6,9 @@
 //! (`HashSetOp Except All`), the ModifyTable / Foreign Scan operation (`Update`, `Foreign
 //! Delete`). This table unfolds them.
 
-use crate::model::{JoinType, NodeType, Operation, PartialMode, SetOpCommand, Strategy};
+use crate::model::{
+    JoinType, Node, NodeType, Operation, PartialMode, ScanDirection, SetOpCommand, Strategy,
+};
 
 /// What the ` on …` target of a node names (§3.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +50,8 @@ pub(crate) struct NodeName {
     pub command: Option<SetOpCommand>,
     /// What the target names.
     pub target: Target,
+    /// A qualifier the model does not know (server key, value): kept in `extra`.
+    pub unknown: Option<(&'static str, String)>,
 }
 
 impl NodeName {
@@ -60,6 +64,7 @@ impl NodeName {
             join_type: None,
             command: None,
             target,
+            unknown: None,
         }
     }
 }
@@ -171,11 +176,11 @@ pub(crate) fn lookup(name: &str) -> Option<NodeName> {
     // Aggregates, with an optional partial-mode prefix.
     let (mode, agg) = PARTIAL_MODES
         .iter()
-        .find_map(|(p, m)| name.strip_prefix(p).map(|rest| (m.clone(), rest)))
+        .find_map(|(p, m)| name.strip_prefix(p).map(|rest| (*m, rest)))
         .unwrap_or((PartialMode::Simple, name));
     if let Some((_, s)) = AGGREGATES.iter().find(|(n, _)| *n == agg) {
         let mut n = NodeName::of(NodeType::Aggregate, Target::None);
-        n.strategy = Some(s.clone());
+        n.strategy = Some(*s);
         n.partial_mode = Some(mode);
         return Some(n);
     }
@@ -183,19 +188,22 @@ pub(crate) fn lookup(name: &str) -> Option<NodeName> {
     for (stem, strategy) in SETOPS {
         if let Some(cmd) = name.strip_prefix(stem).and_then(|r| r.strip_prefix(' ')) {
             let mut n = NodeName::of(NodeType::SetOp, Target::None);
-            n.strategy = Some(strategy.clone());
-            n.command = Some(SetOpCommand::from_name(cmd));
+            n.strategy = Some(*strategy);
+            n.command = SetOpCommand::from_name(cmd);
+            if n.command.is_none() {
+                n.unknown = Some(("Command", cmd.to_string()));
+            }
             return Some(n);
         }
     }
     if let Some((_, op)) = MODIFY.iter().find(|(n, _)| *n == name) {
         let mut n = NodeName::of(NodeType::ModifyTable, Target::Relation);
-        n.operation = Some(op.clone());
+        n.operation = Some(*op);
         return Some(n);
     }
     if let Some((_, op)) = FOREIGN.iter().find(|(n, _)| *n == name) {
         let mut n = NodeName::of(NodeType::ForeignScan, Target::Relation);
-        n.operation = Some(op.clone());
+        n.operation = Some(*op);
         return Some(n);
     }
     // Joins: `Nested Loop`, `Hash Join`, `Merge Join`, `Hash Right Anti Join`, …
@@ -203,19 +211,26 @@ pub(crate) fn lookup(name: &str) -> Option<NodeName> {
         let Some(rest) = name.strip_prefix(stem) else {
             continue;
         };
+        let mut unknown = None;
         let join_type = if (rest.is_empty() && *t == NodeType::NestedLoop) || rest == " Join" {
-            JoinType::Inner
+            Some(JoinType::Inner)
         } else if let Some(jt) = rest
             .strip_prefix(' ')
             .and_then(|r| r.strip_suffix(" Join"))
             .filter(|jt| !jt.is_empty())
         {
-            JoinType::from_name(jt)
+            // A join type this version does not know (8.x `IN`) is kept in `extra`.
+            let known = JoinType::from_name(jt);
+            if known.is_none() {
+                unknown = Some(("Join Type", jt.to_string()));
+            }
+            known
         } else {
             continue;
         };
         let mut n = NodeName::of(t.clone(), Target::None);
-        n.join_type = Some(join_type);
+        n.join_type = join_type;
+        n.unknown = unknown;
         return Some(n);
     }
     None
@@ -239,6 +254,88 @@ pub(crate) fn longest_known(head: &str) -> Option<(NodeName, usize)> {
             _ => return None,
         }
     }
+}
+
+/// The name a TEXT node line shows for a node — the inverse of the table, prefixes included,
+/// target excluded (`Parallel Hash Right Anti Join`, `Finalize HashAggregate`,
+/// `Index Scan Backward`, `Custom Scan (Citus Adaptive)`).
+pub fn text_node_name(node: &Node) -> String {
+    let mut out = String::new();
+    if node.parallel_aware == Some(true) {
+        out.push_str("Parallel ");
+    }
+    if node.async_capable == Some(true) {
+        out.push_str("Async ");
+    }
+    let t = node.node_type();
+    match t {
+        NodeType::Aggregate => {
+            if let Some((p, _)) = PARTIAL_MODES
+                .iter()
+                .find(|(_, m)| Some(*m) == node.partial_mode)
+            {
+                out.push_str(p);
+            }
+            let name = AGGREGATES
+                .iter()
+                .find(|(_, s)| Some(*s) == node.strategy)
+                .map_or("Aggregate", |(n, _)| n);
+            out.push_str(name);
+        }
+        NodeType::SetOp => {
+            out.push_str(if node.strategy == Some(Strategy::Hashed) {
+                "HashSetOp"
+            } else {
+                "SetOp"
+            });
+            if let Some(c) = node.command {
+                out.push(' ');
+                out.push_str(c.as_str());
+            }
+        }
+        NodeType::ModifyTable => {
+            out.push_str(node.operation.map_or("ModifyTable", |o| o.as_str()));
+        }
+        NodeType::ForeignScan => match node.operation {
+            Some(o) if o != Operation::Select => {
+                out.push_str("Foreign ");
+                out.push_str(o.as_str());
+            }
+            _ => out.push_str("Foreign Scan"),
+        },
+        NodeType::NestedLoop | NodeType::MergeJoin | NodeType::HashJoin => {
+            let stem = JOINS.iter().find(|(_, jt)| jt == t).map_or("", |(s, _)| s);
+            out.push_str(stem);
+            match node.join_type {
+                Some(JoinType::Inner) | None if *t == NodeType::NestedLoop => {}
+                Some(JoinType::Inner) | None => out.push_str(" Join"),
+                Some(j) => {
+                    out.push(' ');
+                    out.push_str(j.as_str());
+                    out.push_str(" Join");
+                }
+            }
+        }
+        NodeType::CustomScan => {
+            out.push_str("Custom Scan");
+            if let Some(p) = node
+                .scan
+                .as_ref()
+                .and_then(|s| s.custom_plan_provider.as_ref())
+            {
+                out.push_str(" (");
+                out.push_str(p);
+                out.push(')');
+            }
+        }
+        other => {
+            out.push_str(other.as_str());
+            if node.scan_direction == Some(ScanDirection::Backward) {
+                out.push_str(" Backward");
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -252,9 +252,7 @@ pub(crate) fn composite<'a>(
             Composite::Pairs(pairs)
         }
         Layout::Segments(table) => Composite::Pairs(segment_line(label, value, table)?),
-        Layout::SortGroups(key) => {
-            Composite::SortGroups(key, Box::new(sort_groups(label, value)?))
-        }
+        Layout::SortGroups(key) => Composite::SortGroups(key, Box::new(sort_groups(label, value)?)),
         Layout::Sampling => Composite::Pairs(sampling(value)),
     }))
 }
@@ -379,13 +377,20 @@ fn segment_line<'a>(first: &'a str, line: &'a str, table: SegTable) -> Result<Pa
 /// The `Label: value` segments of a two-space line; a segment without a label continues the
 /// previous value (`Sort Method:  quicksort` of old servers).
 fn segments<'a>(first: &'a str, value: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> {
-    let mut parts = value.split("  ").filter(|s| !s.trim().is_empty()).peekable();
+    let mut parts = value
+        .split("  ")
+        .filter(|s| !s.trim().is_empty())
+        .peekable();
     let mut first = Some(first);
     std::iter::from_fn(move || {
         if let Some(label) = first.take() {
             // The first segment's label is the line's (its value may be in the next part, for
             // the `Sort Method:  quicksort` of old servers).
-            let v = if value.starts_with("  ") { "" } else { parts.next().unwrap_or("") };
+            let v = if value.starts_with("  ") {
+                ""
+            } else {
+                parts.next().unwrap_or("")
+            };
             let v = if v.is_empty() {
                 parts
                     .next_if(|n| !n.contains(": ") && !n.trim_end().ends_with(':'))
@@ -418,7 +423,7 @@ fn sort_groups(first: &str, line: &str) -> Result<IncrementalSortGroups, Fail> {
     let mut g = IncrementalSortGroups::default();
     let conv = |label: &str, v: &str| -> Result<u64, Fail> {
         <u64 as crate::model::value::FieldValue>::from_text(strip_unit(v))
-            .map_err(|e: ConvError| (offset_in(line, v), format!("{label}: {}", e.0)))
+            .map_err(|e: ConvError| (offset_in(line, v), format!("{label}: {}", e.message)))
     };
     for (label, value) in segments(first, line) {
         match label {
@@ -505,6 +510,13 @@ pub(crate) fn set<T: Properties>(target: &mut T, key: &str, value: &str) -> Resu
     match T::lookup(key) {
         Some(k) => match target.set_text(k, value) {
             Ok(()) => Ok(()),
+            Err(e) if e.unknown_value => {
+                // A value of a closed set this version does not know: kept in `extra`.
+                if let Some(x) = target.extra_mut() {
+                    insert_extra(x, key, Value::String(value.to_string()));
+                }
+                Ok(())
+            }
             Err(e) => {
                 let bare = value
                     .strip_suffix(" ms")
@@ -512,12 +524,14 @@ pub(crate) fn set<T: Properties>(target: &mut T, key: &str, value: &str) -> Resu
                     .or_else(|| value.strip_suffix(" kB"));
                 match bare.map(|b| target.set_text(k, b)) {
                     Some(Ok(())) => Ok(()),
-                    _ => Err(format!("{key}: {}", e.0)),
+                    _ => Err(format!("{key}: {}", e.message)),
                 }
             }
         },
         None => {
-            insert_extra(target.extra_mut(), key, text_value(value));
+            if let Some(x) = target.extra_mut() {
+                insert_extra(x, key, text_value(value));
+            }
             Ok(())
         }
     }

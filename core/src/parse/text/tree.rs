@@ -221,6 +221,12 @@ fn header(content: &str, ev: &mut Evidence) -> Option<ParentRelationship> {
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
         (digits > 0).then_some(digits)
     };
+    // 8.x printed the headers without numbers.
+    match content {
+        "InitPlan" => return Some(ParentRelationship::InitPlan),
+        "SubPlan" => return Some(ParentRelationship::SubPlan),
+        _ => {}
+    }
     if let Some(rest) = content.strip_prefix("InitPlan ") {
         let d = number_then(rest)?;
         match &rest[d..] {
@@ -318,7 +324,25 @@ impl<'a> Parser<'a, '_> {
         root_position: bool,
     ) -> Result<Option<(NodeAndCues, usize)>, Error> {
         match node_line::parse(line.content, root_position) {
-            Ok(Parsed::Node(nl)) => Ok(Some((make_node(&nl), line.next))),
+            Ok(Parsed::Node(nl)) => {
+                let bare = nl.cost.is_none() && nl.actual == Actual::None;
+                if bare {
+                    // A node line a terminal cut before its blocks (even inside a name).
+                    if let Some(next) = line_at(self.text, line.next) {
+                        if !next.content.starts_with("->")
+                            && split_label(next.content).is_none()
+                            && ["(cost=", "(actual ", "(never executed)"]
+                                .iter()
+                                .any(|o| next.content.contains(o))
+                        {
+                            if let Ok(Some(joined)) = self.join_wrapped(line, root_position) {
+                                return Ok(Some(joined));
+                            }
+                        }
+                    }
+                }
+                Ok(Some((make_node(&nl), line.next)))
+            }
             Ok(Parsed::NotNode) => {
                 // A node line whose blocks start on the next line.
                 if let Some(next) = line_at(self.text, line.next) {
@@ -460,6 +484,13 @@ impl<'a> Parser<'a, '_> {
         if line.indent <= root_col && !arrow {
             return self.top_level(line);
         }
+        // Query-level lines pasted one column off (nothing of the root's lives there).
+        if line.indent == root_col + 1
+            && (line.content.starts_with("Trigger ")
+                || split_label(line.content).is_some_and(|(l, _)| trailer_label(l)))
+        {
+            return self.top_level(line);
+        }
         if arrow && line.indent <= root_col {
             // A child drawn at the root's column (indentation mangled by hand): a node line with
             // blocks is a child of the root; anything else continues a multi-line value (§5.1).
@@ -547,7 +578,11 @@ impl<'a> Parser<'a, '_> {
                     st.ev.at_least(11);
                     st.ev.at_most(12);
                     st.frames.truncate(keep);
-                    let jits = st.plan.nodes[id].jit.get_or_insert_with(Vec::new);
+                    let jits = st.plan.nodes[id]
+                        .gather
+                        .get_or_insert_with(Default::default)
+                        .jit
+                        .get_or_insert_with(Vec::new);
                     jits.push(Jit {
                         worker_number: Some(n),
                         ..Jit::default()
@@ -700,12 +735,17 @@ impl<'a> Parser<'a, '_> {
         let root_col = self.st().root_col;
         if let Some(p) = self.st().pending.as_mut() {
             if !blank {
-                // The continuation starts at the root's column (psql's one-space margin removed).
-                let lead = line.raw.len() - line.raw.trim_start().len();
-                let cut = lead.min(root_col);
                 let s = p.value.to_mut();
-                s.push('\n');
-                s.push_str(line.raw[cut..].trim_end_matches('\r'));
+                if s.bytes().filter(|&b| b == b'\'').count() % 2 == 1 {
+                    // Inside a string constant: the server's own newline (§5.1); the
+                    // continuation starts at the root's column (psql's margin removed).
+                    let lead = line.raw.len() - line.raw.trim_start().len();
+                    s.push('\n');
+                    s.push_str(line.raw[lead.min(root_col)..].trim_end());
+                } else {
+                    // A line a terminal cut: the pieces join as they are.
+                    s.push_str(line.raw.trim_end());
+                }
             }
         }
         Ok(line.next)
@@ -732,7 +772,7 @@ impl<'a> Parser<'a, '_> {
                 }
                 FrameKind::Header { rel, name } => {
                     if header.is_none() && k == keep {
-                        header = Some((rel.clone(), name.clone()));
+                        header = Some((*rel, name.clone()));
                     }
                 }
                 FrameKind::Group(_) => {}
@@ -753,9 +793,7 @@ impl<'a> Parser<'a, '_> {
         let truncate_to = if header.is_some() { keep } else { k };
         st.frames.truncate(truncate_to);
         // Columns on the stack strictly increase, even when the input's do not.
-        let col = line
-            .indent
-            .max(st.frames.last().map_or(0, |f| f.col + 1));
+        let col = line.indent.max(st.frames.last().map_or(0, |f| f.col + 1));
         let mut n = node.node;
         if let Some((rel, name)) = header {
             n.parent_relationship = Some(rel);
@@ -996,7 +1034,12 @@ impl PlanState<'_> {
             }
             Owner::NodeJit(id, i) => {
                 let ev = &mut self.ev;
-                match self.plan.nodes[id].jit.as_mut().and_then(|v| v.get_mut(i)) {
+                match self.plan.nodes[id]
+                    .gather
+                    .as_mut()
+                    .and_then(|g| g.jit.as_mut())
+                    .and_then(|v| v.get_mut(i))
+                {
                     Some(j) => properties::jit_line(j, label, value, ev).map_err(plain),
                     None => Ok(()),
                 }
@@ -1138,12 +1181,11 @@ fn make_node(nl: &NodeLine<'_>) -> NodeAndCues {
     let name = &nl.name;
     let mut n = Node {
         node_type: Some(name.node_type.clone()),
-        strategy: name.strategy.clone(),
-        partial_mode: name.partial_mode.clone(),
-        operation: name.operation.clone(),
-        join_type: name.join_type.clone(),
-        command: name.command.clone(),
-        custom_plan_provider: nl.custom_provider.map(str::to_string),
+        strategy: name.strategy,
+        partial_mode: name.partial_mode,
+        operation: name.operation,
+        join_type: name.join_type,
+        command: name.command,
         parallel_aware: Some(nl.parallel),
         async_capable: nl.async_capable.then_some(true),
         ..Node::default()
@@ -1173,15 +1215,29 @@ fn make_node(nl: &NodeLine<'_>) -> NodeAndCues {
                 n.schema = schema;
             }
             Target::Function => {
-                n.function_name = object;
+                n.scan.get_or_insert_with(Default::default).function_name = object;
                 n.schema = schema;
             }
-            Target::TableFunction => n.table_function_name = object,
-            Target::Cte => n.cte_name = object,
-            Target::Tuplestore => n.tuplestore_name = object,
+            Target::TableFunction => {
+                n.scan
+                    .get_or_insert_with(Default::default)
+                    .table_function_name = object
+            }
+            Target::Cte => n.scan.get_or_insert_with(Default::default).cte_name = object,
+            Target::Tuplestore => {
+                n.scan.get_or_insert_with(Default::default).tuplestore_name = object
+            }
             Target::AliasOnly | Target::Index => {}
         }
         n.alias = alias;
+    }
+    if let Some(p) = nl.custom_provider {
+        n.scan
+            .get_or_insert_with(Default::default)
+            .custom_plan_provider = Some(p.to_string());
+    }
+    if let Some((k, v)) = &name.unknown {
+        crate::model::insert_extra(&mut n.extra, k, v.as_str().into());
     }
     if let Some(rest) = nl.leftover {
         crate::model::insert_extra(&mut n.extra, "Unparsed Text", rest.into());
