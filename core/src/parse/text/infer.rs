@@ -475,6 +475,22 @@ fn zero_counters(node: &mut Node, t: &NodeType) {
         if m.conflict_filter.is_some() {
             m.rows_removed_by_conflict_filter.get_or_insert(0.0);
         }
+        // MERGE's `Tuples:` line prints only the non-zero counts; JSON prints all four.
+        if node.operation == Some(crate::model::Operation::Merge)
+            && (m.tuples_inserted.is_some()
+                || m.tuples_updated.is_some()
+                || m.tuples_deleted.is_some()
+                || m.tuples_skipped.is_some())
+        {
+            for f in [
+                &mut m.tuples_inserted,
+                &mut m.tuples_updated,
+                &mut m.tuples_deleted,
+                &mut m.tuples_skipped,
+            ] {
+                f.get_or_insert(0.0);
+            }
+        }
     }
     if *t == NodeType::BitmapHeapScan {
         let s = node.scan.get_or_insert_with(Default::default);

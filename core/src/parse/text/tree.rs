@@ -103,6 +103,8 @@ struct Frame {
 
 /// A property whose value may continue on the next lines (a string constant with newlines).
 struct Pending<'a> {
+    /// Whether the value so far ends inside a string constant (odd number of `'`).
+    in_string: bool,
     owner: Owner,
     label: &'a str,
     value: Cow<'a, str>,
@@ -213,6 +215,11 @@ fn split_label(content: &str) -> Option<(&str, &str)> {
     let first = label.chars().next()?;
     (first.is_alphabetic() && !label.ends_with(' ') && !label.contains("  "))
         .then_some((label, value))
+}
+
+/// Whether a value ends inside a string constant (SQL doubles quotes, so parity tells).
+fn odd_quotes(value: &str) -> bool {
+    memchr::memchr_iter(b'\'', value.as_bytes()).count() % 2 == 1
 }
 
 /// `InitPlan N (returns $x)`, `InitPlan N`, `SubPlan N`, `CTE name`.
@@ -693,6 +700,7 @@ impl<'a> Parser<'a, '_> {
                 kind: FrameKind::Group(Owner::Skip),
             });
             st.pending = Some(Pending {
+                in_string: odd_quotes(value),
                 owner,
                 label,
                 value: Cow::Borrowed(value),
@@ -719,6 +727,7 @@ impl<'a> Parser<'a, '_> {
             ));
         };
         self.st().pending = Some(Pending {
+            in_string: odd_quotes(value),
             owner,
             label,
             value: Cow::Borrowed(value),
@@ -735,8 +744,10 @@ impl<'a> Parser<'a, '_> {
         let root_col = self.st().root_col;
         if let Some(p) = self.st().pending.as_mut() {
             if !blank {
+                let in_string = p.in_string;
                 let s = p.value.to_mut();
-                if s.bytes().filter(|&b| b == b'\'').count() % 2 == 1 {
+                let before = s.len();
+                if in_string {
                     // Inside a string constant: the server's own newline (§5.1); the
                     // continuation starts at the root's column (psql's margin removed).
                     let lead = line.raw.len() - line.raw.trim_start().len();
@@ -746,6 +757,8 @@ impl<'a> Parser<'a, '_> {
                     // A line a terminal cut: the pieces join as they are.
                     s.push_str(line.raw.trim_end());
                 }
+                let added = memchr::memchr_iter(b'\'', &s.as_bytes()[before..]).count();
+                p.in_string ^= added % 2 == 1;
             }
         }
         Ok(line.next)
