@@ -17,6 +17,10 @@ fn is_border(c: char) -> bool {
 /// A record header of psql's expanded output: `-[ RECORD 3 ]----`, `+-[ RECORD 1 ]--+`,
 /// `┌─[ RECORD 1 ]──┐`, `├─[ RECORD 2 ]──┤`.
 fn is_record_header(t: &str) -> bool {
+    // Border 0 spells it `* Record 1`.
+    if let Some(n) = t.strip_prefix("* Record ") {
+        return n.bytes().all(|b| b.is_ascii_digit()) && !n.is_empty();
+    }
     let t = t.trim_start_matches(['+', '┌', '├', '╔', '╠', '-', '─', '═']);
     t.starts_with("[ RECORD ")
 }
@@ -58,6 +62,7 @@ fn detect(text: &str) -> Style {
     let mut rule_width = 0usize;
     let mut prev_rule = false;
     let mut consecutive_rules = false;
+    let mut mixed_widths = false;
     for (_, line) in lines(text) {
         let line = match line.strip_suffix('\r') {
             Some(l) => {
@@ -73,14 +78,26 @@ fn detect(text: &str) -> Style {
         if is_record_header(t) {
             s.expanded = true;
             s.framed = true;
+            // In the `wrapped` format the record headers are as wide as the table.
+            rule_width = line.chars().count();
+            rules = 1;
             continue;
+        }
+        if t.starts_with("QUERY PLAN|") {
+            // psql's unaligned expanded output: `QUERY PLAN|value`, records between blank lines.
+            s.expanded = true;
+            s.framed = true;
         }
         if is_psql_decoration(t) {
             s.framed = true;
             let rule = t.contains(['-', '─', '═']) && !t.contains("QUERY PLAN");
             if rule {
+                let w = line.chars().count();
+                if rules > 0 && w != rule_width {
+                    mixed_widths = true;
+                }
                 rules += 1;
-                rule_width = line.chars().count();
+                rule_width = w;
                 consecutive_rules |= prev_rule;
             }
             prev_rule = rule;
@@ -113,11 +130,12 @@ fn detect(text: &str) -> Style {
             None
         };
         s.trailing_quote = s.quoted.is_none() && tq * 10 >= content * 9;
-        s.left_border = left * 10 >= content * 9;
-        s.right_border = right * 10 >= content * 9;
+        // psql's own messages (`Border style is 2.`) may sit among the rows.
+        s.left_border = left * 2 >= content;
+        s.right_border = right * 2 >= content;
     }
     s.framed |= s.left_border || s.right_border;
-    if rules == 1 && !consecutive_rules {
+    if rules > 0 && !consecutive_rules && !mixed_widths {
         s.wrap_width = Some(rule_width);
     }
     s
@@ -137,7 +155,8 @@ pub(crate) fn unframe(text: &str) -> Cleaned<'_> {
         let mut l = line.strip_suffix('\r').unwrap_or(line);
         let t = l.trim();
         if t.is_empty() {
-            if !prev_wrapped {
+            // Expanded output separates records by blank lines; an empty row is an empty value.
+            if !prev_wrapped && !style.expanded {
                 out.push("\n", a + l.len());
             }
             continue;
@@ -182,13 +201,32 @@ pub(crate) fn unframe(text: &str) -> Cleaned<'_> {
         }
         if style.expanded {
             // `QUERY PLAN | value` or a continuation `           | value`.
+            // (border 0: `QUERY PLAN value`, the separator is one space).
             let body = l.trim_start();
-            let body = body.strip_prefix("QUERY PLAN").unwrap_or(body).trim_start();
-            if let Some(c) = body.chars().next().filter(|&c| is_border(c)) {
-                let mut v = &body[c.len_utf8()..];
-                if let Some(x) = v.strip_prefix(' ') {
+            let (named, body) = match body.strip_prefix("QUERY PLAN") {
+                Some(b) => (true, b),
+                None => (false, body),
+            };
+            let sep = body.trim_start();
+            // Unaligned output has no space around the separator.
+            let spaced = !named || body.starts_with(' ');
+            // old-ascii marks continued values in the separator column: `:` (newline), `;` (wrap).
+            let separator = |c: char| is_border(c) || (!named && matches!(c, ':' | ';'));
+            if let Some(c) = sep.chars().next().filter(|&c| separator(c)) {
+                let mut v = &sep[c.len_utf8()..];
+                if let Some(x) = v.strip_prefix(' ').filter(|_| spaced) {
                     v = x;
                 }
+                a += l.len() - v.len();
+                l = v;
+            } else if named {
+                let v = body.strip_prefix(' ').unwrap_or(body);
+                a += l.len() - v.len();
+                l = v;
+            } else if let Some(v) = l.strip_prefix("          ") {
+                // Border 0: a continuation indented by the width of `QUERY PLAN`, then the
+                // separator column (a space, or the wrap mark).
+                let v = v.strip_prefix(' ').unwrap_or(v);
                 a += l.len() - v.len();
                 l = v;
             }
@@ -215,15 +253,12 @@ pub(crate) fn unframe(text: &str) -> Cleaned<'_> {
             // wide as the rule (a terminal that cut lines leaves no marks).
             let full_width = style
                 .wrap_width
-                .is_some_and(|w| line.trim_end_matches('\r').chars().count() == w);
+                .is_some_and(|w| line.trim_end_matches('\r').chars().count() >= w);
             if full_width {
                 if let Some(x) = l.strip_suffix('…') {
                     l = x;
                     wrapped = true;
-                } else if l.ends_with('.')
-                    && !l.ends_with("..")
-                    && next_starts_wrapped(text, start + line.len() + 1)
-                {
+                } else if l.ends_with('.') {
                     l = &l[..l.len() - 1];
                     wrapped = true;
                 }
@@ -239,15 +274,6 @@ pub(crate) fn unframe(text: &str) -> Cleaned<'_> {
         out.push("\n", a + l.len());
     }
     out.finish()
-}
-
-/// Whether the line at `pos` is the continuation of a line psql's `wrapped` format cut
-/// (it starts with the `.` wrap mark where a row starts with a space).
-fn next_starts_wrapped(text: &str, pos: usize) -> bool {
-    text.get(pos..).is_some_and(|r| {
-        let r = r.trim_start_matches(is_border);
-        r.starts_with('.') && !r.starts_with("..") || r.starts_with("...")
-    })
 }
 
 #[cfg(test)]

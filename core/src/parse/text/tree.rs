@@ -333,6 +333,14 @@ impl<'a> Parser<'a, '_> {
         match node_line::parse(line.content, root_position) {
             Ok(Parsed::Node(nl)) => {
                 let bare = nl.cost.is_none() && nl.actual == Actual::None;
+                let cut_before_actual = nl.actual == Actual::None
+                    && line_at(self.text, line.next)
+                        .is_some_and(|n| node_line::starts_with_block(n.content));
+                if cut_before_actual {
+                    if let Ok(Some(joined)) = self.join_wrapped(line, root_position) {
+                        return Ok(Some(joined));
+                    }
+                }
                 if bare {
                     // A node line a terminal cut before its blocks (even inside a name).
                     if let Some(next) = line_at(self.text, line.next) {
@@ -401,6 +409,7 @@ impl<'a> Parser<'a, '_> {
             let candidates = [
                 format!("{joined}{}", more.raw),
                 format!("{} {}", joined.trim_end(), more.raw.trim_start()),
+                format!("{}{}", joined.trim_end(), more.raw.trim_start()),
             ];
             next = more.next;
             let mut incomplete = false;
