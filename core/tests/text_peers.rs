@@ -3,6 +3,8 @@
 //! an expected tree (pev2 `.expect.json`, Pg::Explain `oracle/`), planlint's tree agrees with it
 //! or the disagreement is a known bug or convention of the peer, named in a table below.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -428,4 +430,42 @@ fn pg_explain_text_plans_parse_and_agree_with_its_trees() {
         failures.len(),
         failures.join("\n")
     );
+}
+
+/// pev2's psql-frames suite prints one plan in every psql style (borders 0–2; ascii, old-ascii
+/// and unicode lines; aligned and unaligned; DBeaver): every one gives the same tree as the
+/// unframed one, measured numbers set aside (each was its own execution).
+#[test]
+fn pev2_psql_frame_styles_give_one_tree() {
+    let dir = peer_dir("pev2");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("pev2 dir")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            let n = p.file_name().unwrap().to_string_lossy();
+            n.starts_with("tests__11-psql-frames__text-")
+                && n.ends_with(".txt")
+                && !n.contains("dbeaver")
+        })
+        .collect();
+    files.sort();
+    assert!(files.len() >= 10, "{files:?}");
+    let tree = |p: &Path| {
+        let plans = parse_text(&read(p)).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        let mut v = serde_json::to_value(&plans).unwrap();
+        support::compare::strip_measured(&mut v);
+        v
+    };
+    let first = tree(&files[0]);
+    for f in &files[1..] {
+        let d = support::compare::diff(&first, &tree(f));
+        assert!(
+            d.is_empty(),
+            "{} vs {}:\n{}",
+            files[0].display(),
+            f.display(),
+            d.join("\n")
+        );
+    }
 }

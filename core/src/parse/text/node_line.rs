@@ -143,6 +143,16 @@ fn want<'a, O>(
     }
 }
 
+/// Substring search without a searcher set up per call (lines are short; memchr's is fast).
+pub(crate) fn find(hay: &str, needle: &str) -> Option<usize> {
+    memchr::memmem::find(hay.as_bytes(), needle.as_bytes())
+}
+
+/// Last occurrence of `needle`.
+pub(crate) fn rfind(hay: &str, needle: &str) -> Option<usize> {
+    memchr::memmem::rfind(hay.as_bytes(), needle.as_bytes())
+}
+
 /// A number as PostgreSQL prints it: `-`? digits [`.` digits].
 fn number(i: &str) -> Res<'_, f64> {
     let (rest, text) = recognize((
@@ -367,7 +377,7 @@ fn head<'a>(head: &'a str, line: &mut NodeLine<'a>, known_only: bool) -> bool {
     }
     let name_end = [" on ", " using ", " Backward"]
         .iter()
-        .filter_map(|k| h.find(k))
+        .filter_map(|k| find(h, k))
         .min()
         .unwrap_or(h.len());
     let name = &h[..name_end];
@@ -466,17 +476,17 @@ pub(crate) fn parse(s: &str, root_position: bool) -> Result<Parsed<'_>, LineErro
     if body.ends_with("(never executed)") {
         line.actual = Actual::Never;
         end -= "(never executed)".len();
-    } else if let Some(p) = body.rfind("(actual ").filter(|_| body.ends_with(')')) {
+    } else if let Some(p) = rfind(body, "(actual ").filter(|_| body.ends_with(')')) {
         let (a, frac) = whole_block(body, p, actual_block, "actual").map_err(shift)?;
         line.actual = a;
         line.fractional_rows = frac;
         end = p;
     }
     let before = body[..end].trim_end();
-    if let Some(p) = before.rfind("(cost=").filter(|_| before.ends_with(')')) {
+    if let Some(p) = rfind(before, "(cost=").filter(|_| before.ends_with(')')) {
         line.cost = Some(whole_block(before, p, cost_block, "cost").map_err(shift)?);
         end = p;
-    } else if let Some(p) = before.find("(cost=") {
+    } else if let Some(p) = find(before, "(cost=") {
         // A cost block that is not at the end of what precedes the actual block.
         let e = whole_block(before, p, cost_block, "cost")
             .err()
@@ -487,8 +497,7 @@ pub(crate) fn parse(s: &str, root_position: bool) -> Result<Parsed<'_>, LineErro
         return Err(shift(e));
     }
     let has_blocks = line.cost.is_some() || line.actual != Actual::None;
-    if !has_blocks && body.contains("(actual ") {
-        let p = body.find("(actual ").unwrap_or(0);
+    if let Some(p) = find(body, "(actual ").filter(|_| !has_blocks) {
         let e = whole_block(body, p, actual_block, "actual")
             .err()
             .unwrap_or(LineError {

@@ -239,6 +239,11 @@ pub(crate) fn composite<'a>(
     line: &'a str,
     ev: &mut Evidence,
 ) -> Result<Option<Composite<'a>>, Fail> {
+    // Most labels are not composite: rule them out by their first letter before comparing.
+    let first = label.as_bytes().first().copied().unwrap_or(0);
+    if !b"BIWHTMEPSF".contains(&first) {
+        return Ok(None);
+    }
     let Some((_, layout, since)) = COMPOSITES.iter().find(|(l, _, _)| *l == label) else {
         return Ok(None);
     };

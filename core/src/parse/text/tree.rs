@@ -208,12 +208,15 @@ fn placeholder(content: &str) -> Option<Option<&'static str>> {
 /// Splits `Label: value` / `Label:`; the label must look like one (no leading digit or symbol,
 /// no trailing space).
 fn split_label(content: &str) -> Option<(&str, &str)> {
-    let (label, value) = match content.find(": ") {
+    // The first `: ` (a colon followed by a space), found with memchr.
+    let b = content.as_bytes();
+    let colon = memchr::memchr_iter(b':', b).find(|&i| b.get(i + 1) == Some(&b' '));
+    let (label, value) = match colon {
         Some(i) => (&content[..i], &content[i + 2..]),
         None => (content.strip_suffix(':')?, ""),
     };
     let first = label.chars().next()?;
-    (first.is_alphabetic() && !label.ends_with(' ') && !label.contains("  "))
+    (first.is_alphabetic() && !label.ends_with(' ') && node_line::find(label, "  ").is_none())
         .then_some((label, value))
 }
 
