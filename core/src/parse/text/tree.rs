@@ -149,6 +149,8 @@ struct Parser<'a, 'o> {
     /// `Query Text:` seen before a root (auto_explain).
     preamble: Option<(String, Option<String>)>,
     blank: bool,
+    /// `Query rewrites to nothing` was seen (JSON prints `[]` for it: no plan, no error).
+    rewrites_to_nothing: bool,
 }
 
 /// Parses TEXT (already unframed) into plans.
@@ -160,13 +162,14 @@ pub(crate) fn parse(text: &str, options: &ParseOptions) -> Result<Vec<Plan>, Err
         cur: None,
         preamble: None,
         blank: false,
+        rewrites_to_nothing: false,
     };
     let mut pos = 0;
     while let Some(line) = line_at(text, pos) {
         pos = p.line(line)?;
     }
     p.finish_plan()?;
-    if p.plans.is_empty() {
+    if p.plans.is_empty() && !p.rewrites_to_nothing {
         return Err(Error::raw(
             ErrorKind::Syntax,
             "no plan found: expected a node line such as 'Seq Scan on t  (cost=0.00..1.00 rows=1 width=4)'",
@@ -318,6 +321,7 @@ impl<'a> Parser<'a, '_> {
     }
 
     fn push_placeholder(&mut self, p: Option<&'static str>) {
+        self.rewrites_to_nothing |= p.is_none();
         if let Some(u) = p {
             let plan = Plan {
                 utility: Some(u.to_string()),
@@ -1304,5 +1308,54 @@ fn make_node(nl: &NodeLine<'_>) -> NodeAndCues {
         fractional_rows: nl.fractional_rows,
         timed,
         analyzed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(s: &str) -> Result<Vec<Plan>, Error> {
+        parse(s, &ParseOptions::default())
+    }
+
+    #[test]
+    fn placeholders_are_what_json_prints() {
+        // Hand-made lines: one rule (the server's placeholders, §2.1–2.2), not plans.
+        assert!(text("Query rewrites to nothing\n").unwrap().is_empty());
+        let p = text("NOTIFY\n").unwrap();
+        assert_eq!(p[0].utility.as_deref(), Some("Notify"));
+        assert!(text("nothing that is a plan\n").is_err());
+    }
+
+    #[test]
+    fn header_lines() {
+        let mut ev = Evidence::default();
+        assert_eq!(
+            header("InitPlan 2 (returns $2)", &mut ev),
+            Some(ParentRelationship::InitPlan)
+        );
+        assert_eq!(ev.max, 16);
+        let mut ev = Evidence::default();
+        assert_eq!(
+            header("InitPlan 1", &mut ev),
+            Some(ParentRelationship::InitPlan)
+        );
+        assert_eq!(ev.min, 17);
+        assert_eq!(
+            header("SubPlan 3", &mut ev),
+            Some(ParentRelationship::SubPlan)
+        );
+        assert_eq!(
+            header("CTE \"my cte\"", &mut ev),
+            Some(ParentRelationship::InitPlan)
+        );
+        assert_eq!(header("Filter: (a = 1)", &mut ev), None);
+        assert_eq!(
+            split_label("Rows Removed by Filter: 3"),
+            Some(("Rows Removed by Filter", "3"))
+        );
+        assert_eq!(split_label("Planning:"), Some(("Planning", "")));
+        assert_eq!(split_label("(x: y)"), None);
     }
 }
