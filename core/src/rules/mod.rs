@@ -586,12 +586,15 @@ pub struct Config {
 /// informational, whatever its share (a 1 ms query is 100% of itself).
 pub const DEFAULT_MIN_TIME_MS: f64 = 10.0;
 
+/// A rule's thresholds as written in `planlint.toml`, with positions.
+type RawThresholds = BTreeMap<toml::Spanned<String>, f64>;
+
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
     select: Option<Vec<toml::Spanned<String>>>,
     ignore: Option<Vec<toml::Spanned<String>>>,
-    rules: Option<BTreeMap<toml::Spanned<String>, BTreeMap<toml::Spanned<String>, f64>>>,
+    rules: Option<BTreeMap<toml::Spanned<String>, RawThresholds>>,
     min_time_ms: Option<f64>,
 }
 

@@ -34,8 +34,9 @@ rule! {
     /// nested loops and small memory that blow up. 100 rows: a 1-vs-20 error on a tiny result changes nothing.
     ///
     /// ## Impact
-    /// The time of the nearest join above the node outside the node's own subtree: the part
-    /// of the work whose method was chosen with the wrong estimate (0 when no join is above).
+    /// The self time of the nearest join above the node — whose method was chosen with the
+    /// wrong estimate — plus, when an under-estimated outer input fed a nested loop, the time
+    /// of its repeated inner side (0 when no join is above).
     ///
     /// ## Example
     /// `corpus/pg15/stale_stats_misestimate/analyze.json`: shipments were analyzed at 2,000
@@ -169,18 +170,32 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
         } else {
             Severity::Info
         };
-        // The nearest join above, outside this node's subtree.
+        // The nearest join above: its method was chosen with this estimate.
         let mut join = None;
+        let mut from = node.id;
         let mut cur = node.parent;
         while let Some(c) = cur {
             if ctx.node(c).node_type().is_join() {
                 join = Some(c);
                 break;
             }
+            from = c;
             cur = ctx.node(c).parent;
         }
-        let impact =
-            join.and_then(|j| Some((ctx.total_share(j)? - ctx.total_share(node.id)?).max(0.0)));
+        // What another join method would change: the join's own time, plus, for a nested loop
+        // fed too many outer rows, its repeated inner side.
+        let impact = join.and_then(|j| {
+            let mut s = ctx.self_share(j)?;
+            let from_outer = ctx.node(from).parent_relationship == Some(ParentRelationship::Outer);
+            if *ctx.node(j).node_type() == NodeType::NestedLoop
+                && from_outer
+                && dir == EstimateDirection::Under
+                && let Some(inner) = ctx.child(j, ParentRelationship::Inner)
+            {
+                s += ctx.total_share(inner.id).unwrap_or(0.0);
+            }
+            Some(s)
+        });
         let est = node.plan_rows.unwrap_or(0.0);
         let act = node.actual_rows.unwrap_or(0.0);
         let word = if dir == EstimateDirection::Under {
