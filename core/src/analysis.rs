@@ -15,7 +15,7 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::metrics::{self, BufferCounts, Metrics, NodeMetrics};
+use crate::metrics::{self, BufferCounts, Metrics, NodeExt, NodeMetrics};
 use crate::model::Plan;
 use crate::rules::{self, Config, Context, Finding, Severity};
 
@@ -122,7 +122,7 @@ fn summarize(plan: &Plan, m: &Metrics, findings: &[Finding]) -> Summary {
         .and_then(|j| j.timing.as_ref())
         .and_then(|t| t.total);
     for n in &plan.nodes {
-        for j in n.jit.iter().flatten() {
+        for j in n.jit().into_iter().flatten() {
             if let Some(t) = j.timing.as_ref().and_then(|t| t.total) {
                 *jit.get_or_insert(0.0) += t;
             }

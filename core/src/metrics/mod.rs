@@ -42,7 +42,11 @@
 //! * Rounding in the server's output can make a child look longer than its parent: self values
 //!   are clamped at zero.
 
+mod access;
+
 use serde::Serialize;
+
+pub use access::NodeExt;
 
 use crate::model::{Buffers, Node, NodeId, NodeType, ParentRelationship, Plan};
 
@@ -246,10 +250,10 @@ fn processes(plan: &Plan) -> Vec<u32> {
                     workers.len() as u32 + u32::from(n.loops() > worker_loops)
                 }
                 None => {
-                    let most = if g.single_copy == Some(true) {
+                    let most = if g.single_copy() == Some(true) {
                         1
                     } else {
-                        g.workers_launched.unwrap_or(0) + 1
+                        g.workers_launched().unwrap_or(0) + 1
                     };
                     (n.loops() / g.loops().max(1)).clamp(1, most.max(1)) as u32
                 }
@@ -307,23 +311,28 @@ fn digits(b: &[u8], start: usize) -> (Option<u32>, usize) {
 fn node_refs(n: &Node) -> ParamRefs {
     let mut refs = ParamRefs::default();
     let singles = [
-        &n.index_cond,
-        &n.recheck_cond,
-        &n.filter,
-        &n.join_filter,
-        &n.hash_cond,
-        &n.merge_cond,
-        &n.one_time_filter,
-        &n.tid_cond,
-        &n.order_by,
-        &n.run_condition,
-        &n.function_call,
-        &n.table_function_call,
+        n.index_cond(),
+        n.recheck_cond(),
+        n.filter.as_deref(),
+        n.join_filter(),
+        n.hash_cond(),
+        n.merge_cond(),
+        n.one_time_filter(),
+        n.tid_cond(),
+        n.order_by(),
+        n.run_condition(),
+        n.function_call(),
+        n.table_function_call(),
     ];
     for s in singles.into_iter().flatten() {
         scan_refs(s, &mut refs);
     }
-    let lists = [&n.output, &n.sort_key, &n.group_key, &n.params_evaluated];
+    let lists = [
+        n.output.as_ref(),
+        n.sort_key(),
+        n.group_key(),
+        n.params_evaluated(),
+    ];
     for l in lists.into_iter().flatten() {
         for s in l {
             scan_refs(s, &mut refs);
@@ -368,9 +377,7 @@ fn charges(plan: &Plan) -> Vec<Vec<NodeId>> {
             out[node.id] = plan
                 .nodes
                 .iter()
-                .filter(|s| {
-                    *s.node_type() == NodeType::CteScan && s.cte_name.as_deref() == Some(cte)
-                })
+                .filter(|s| *s.node_type() == NodeType::CteScan && s.cte_name() == Some(cte))
                 .map(|s| s.id)
                 .collect();
             continue;
@@ -522,8 +529,8 @@ pub fn compute(plan: &Plan) -> Metrics {
             }
             let removed = [
                 node.rows_removed_by_filter,
-                node.rows_removed_by_join_filter,
-                node.rows_removed_by_index_recheck,
+                node.rows_removed_by_join_filter(),
+                node.rows_removed_by_index_recheck(),
                 node.modify_table
                     .as_ref()
                     .and_then(|t| t.rows_removed_by_conflict_filter),

@@ -56,15 +56,15 @@ fn refers_to(ctx: &Context, root: NodeId, quals: &[String]) -> bool {
     ctx.subtree(root).any(|i| {
         let n = ctx.node(i);
         [
-            &n.index_cond,
-            &n.recheck_cond,
-            &n.filter,
-            &n.join_filter,
-            &n.hash_cond,
-            &n.merge_cond,
-            &n.tid_cond,
-            &n.one_time_filter,
-            &n.function_call,
+            n.index_cond(),
+            n.recheck_cond(),
+            n.filter.as_deref(),
+            n.join_filter(),
+            n.hash_cond(),
+            n.merge_cond(),
+            n.tid_cond(),
+            n.one_time_filter(),
+            n.function_call(),
         ]
         .into_iter()
         .flatten()
@@ -87,7 +87,9 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
         return;
     }
     for n in ctx.nodes() {
-        if *n.node_type() != NodeType::NestedLoop || n.join_filter.is_some() || !ctx.executed(n.id)
+        if *n.node_type() != NodeType::NestedLoop
+            || n.join_filter().is_some()
+            || !ctx.executed(n.id)
         {
             continue;
         }

@@ -57,7 +57,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
             continue;
         }
         let removed_share = removed / read;
-        let name = n.cte_name.as_deref().unwrap_or("");
+        let name = n.cte_name().unwrap_or("");
         let cte = ctx
             .nodes()
             .iter()

@@ -49,7 +49,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
             continue;
         }
         // `Heap Fetches` is a total over all loops (unlike rows, which are per loop).
-        let fetches = n.heap_fetches.unwrap_or(0.0);
+        let fetches = n.heap_fetches().unwrap_or(0.0);
         let read = rows_total(n) + filter_removed(n);
         if fetches < p.min_heap_fetches || fetches / read.max(1.0) < p.min_fetch_share {
             continue;

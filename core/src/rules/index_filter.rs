@@ -46,10 +46,10 @@ rule! {
 
 /// Rows removed by the index recheck of a scan that had no lossy pages, over all loops.
 fn recheck_removed(n: &Node) -> f64 {
-    if n.lossy_heap_blocks.unwrap_or(0) > 0 {
+    if n.lossy_heap_blocks().unwrap_or(0) > 0 {
         return 0.0;
     }
-    n.rows_removed_by_index_recheck.unwrap_or(0.0) * n.loops() as f64
+    n.rows_removed_by_index_recheck().unwrap_or(0.0) * n.loops() as f64
 }
 
 fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
@@ -62,7 +62,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
             matches!(
                 n.node_type(),
                 NodeType::IndexScan | NodeType::IndexOnlyScan | NodeType::BitmapHeapScan
-            ) && (n.filter.is_some() || n.rows_removed_by_index_recheck.is_some())
+            ) && (n.filter.is_some() || n.rows_removed_by_index_recheck().is_some())
         },
         |n| n.filter.as_deref(),
     );
@@ -112,11 +112,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
             }
         );
         // The indexed condition: Index Cond, or the Recheck Cond of a bitmap scan.
-        let index_cond = first
-            .index_cond
-            .as_deref()
-            .or(first.recheck_cond.as_deref())
-            .unwrap_or("");
+        let index_cond = first.index_cond().or(first.recheck_cond()).unwrap_or("");
         let filter = first.filter.as_deref();
         let mut conds = vec![index_cond];
         conds.extend(filter);
@@ -135,7 +131,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
             .is_some_and(|p| *ctx.node(p).node_type() == NodeType::Limit);
         let text = if by_filter == 0.0 {
             "The index is lossy for this condition (every candidate row is rechecked): use a more selective pattern, or an index/operator class that answers the condition exactly.".to_string()
-        } else if under_limit && first.index_cond.is_none() {
+        } else if under_limit && first.index_cond().is_none() {
             format!(
                 "The scan walks the index only for its order and filters the rest (filter: {}): index the filtered columns followed by the ORDER BY column.",
                 filter.unwrap_or("")

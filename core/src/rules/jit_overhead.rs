@@ -50,7 +50,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
         .and_then(|t| t.total);
     let functions = plan.jit.as_ref().and_then(|j| j.functions);
     for n in ctx.nodes() {
-        for j in n.jit.iter().flatten() {
+        for j in n.jit().into_iter().flatten() {
             if let Some(t) = j.timing.as_ref().and_then(|t| t.total) {
                 *total.get_or_insert(0.0) += t;
             }

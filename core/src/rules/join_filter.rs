@@ -48,13 +48,13 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
         return;
     }
     for n in ctx.nodes() {
-        let Some(filter) = n.join_filter.as_deref() else {
+        let Some(filter) = n.join_filter() else {
             continue;
         };
         if !n.node_type().is_join() || !ctx.executed(n.id) {
             continue;
         }
-        let removed = n.rows_removed_by_join_filter.unwrap_or(0.0) * n.loops() as f64;
+        let removed = n.rows_removed_by_join_filter().unwrap_or(0.0) * n.loops() as f64;
         let kept = rows_total(n);
         let formed = removed + kept;
         if removed < p.min_rows_removed || removed / formed < p.min_removed_share {

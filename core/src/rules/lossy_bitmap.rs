@@ -46,8 +46,8 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
         if *n.node_type() != NodeType::BitmapHeapScan || !ctx.executed(n.id) {
             continue;
         }
-        let mut exact = n.exact_heap_blocks.unwrap_or(0);
-        let mut lossy = n.lossy_heap_blocks.unwrap_or(0);
+        let mut exact = n.exact_heap_blocks().unwrap_or(0);
+        let mut lossy = n.lossy_heap_blocks().unwrap_or(0);
         for w in n.workers.iter().flatten() {
             exact += w.exact_heap_blocks.unwrap_or(0);
             lossy += w.lossy_heap_blocks.unwrap_or(0);
@@ -57,7 +57,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
             continue;
         }
         let lossy_share = lossy as f64 / blocks;
-        let rechecked = n.rows_removed_by_index_recheck.unwrap_or(0.0) * n.loops() as f64;
+        let rechecked = n.rows_removed_by_index_recheck().unwrap_or(0.0) * n.loops() as f64;
         let kept = rows_total(n);
         let removed_share = if rechecked + kept > 0.0 {
             rechecked / (rechecked + kept)

@@ -12,7 +12,9 @@ use serde::Serialize;
 use serde::ser::SerializeMap;
 
 use crate::error::{Error, ErrorKind};
-use crate::metrics::{Metrics, NodeMetrics};
+#[allow(unused_imports)]
+pub(crate) use crate::metrics::NodeExt as _;
+use crate::metrics::{Metrics, NodeExt, NodeMetrics};
 use crate::model::{Node, NodeId, NodeType, Plan};
 
 pub mod advice;
@@ -541,10 +543,10 @@ pub fn label(n: &Node) -> String {
     let target = n
         .relation_name
         .as_deref()
-        .or(n.cte_name.as_deref())
-        .or(n.function_name.as_deref())
-        .or(n.table_function_name.as_deref())
-        .or(n.tuplestore_name.as_deref());
+        .or(n.cte_name())
+        .or(n.function_name())
+        .or(n.table_function_name())
+        .or(n.tuplestore_name());
     if let Some(t) = target {
         s.push_str(" on ");
         if let Some(schema) = &n.schema {

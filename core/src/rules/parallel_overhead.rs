@@ -45,7 +45,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
     }
     for n in ctx.nodes() {
         if !matches!(n.node_type(), NodeType::Gather | NodeType::GatherMerge)
-            || n.workers_launched.unwrap_or(0) == 0
+            || n.workers_launched().unwrap_or(0) == 0
         {
             continue;
         }
@@ -66,7 +66,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
             ctx.label(n.id),
             fmt_ms(own),
             fmt_ms(total),
-            n.workers_launched.unwrap_or(0),
+            n.workers_launched().unwrap_or(0),
             share.map(fmt_pct).unwrap_or_default()
         );
         out.push(
@@ -74,7 +74,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
                 .impact(share)
                 .with("gather_self_ms", own)
                 .with("gather_total_ms", total)
-                .with_opt("workers_launched", n.workers_launched)
+                .with_opt("workers_launched", n.workers_launched())
                 .fix(
                     "Compare with a serial plan (SET max_parallel_workers_per_gather = 0 for the session); if it is faster, raise parallel_setup_cost / parallel_tuple_cost, or reduce the rows that cross the Gather.",
                     Some("SET max_parallel_workers_per_gather = 0;  -- to compare".to_string()),

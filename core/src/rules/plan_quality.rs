@@ -51,7 +51,7 @@ fn check(ctx: &Context, _: &Params, out: &mut Vec<Finding>) {
     }
     let parallel = ctx.nodes().iter().any(|n| {
         matches!(n.node_type(), NodeType::Gather | NodeType::GatherMerge)
-            && n.workers_launched.unwrap_or(0) > 0
+            && n.workers_launched().unwrap_or(0) > 0
     });
     if parallel && ctx.analyzed() && !ctx.nodes().iter().any(|n| n.workers.is_some()) {
         missing.push("per-worker data (VERBOSE)");

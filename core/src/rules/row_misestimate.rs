@@ -75,7 +75,7 @@ fn may_stop_early(ctx: &Context) -> Vec<bool> {
             }
             NodeType::Limit | NodeType::MergeJoin => true,
             // A WindowAgg with a Run Condition (15+) stops reading once it fails.
-            NodeType::WindowAgg if parent.run_condition.is_some() => true,
+            NodeType::WindowAgg if parent.run_condition().is_some() => true,
             NodeType::NestedLoop if inner && semi_anti => true,
             // Nodes that read their whole input before returning anything.
             NodeType::Sort | NodeType::Hash => false,
@@ -240,11 +240,14 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
 fn fix(ctx: &Context, node: &Node, actual: f64) -> (String, Option<String>) {
     let t = node.node_type();
     if let Some(table) = advice::table_name(node) {
-        let conds: Vec<&str> = [&node.filter, &node.index_cond, &node.recheck_cond]
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
-            .collect();
+        let conds: Vec<&str> = [
+            node.filter.as_deref(),
+            node.index_cond(),
+            node.recheck_cond(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
         let mut cols: Vec<&str> = Vec::new();
         for c in &conds {
             for part in expr::conjuncts(c) {
@@ -274,10 +277,10 @@ fn fix(ctx: &Context, node: &Node, actual: f64) -> (String, Option<String>) {
     }
     match t {
         NodeType::FunctionScan => {
-            let f = node.function_name.as_deref().unwrap_or("the function");
+            let f = node.function_name().unwrap_or("the function");
             (
                 format!("The planner knows only the function's declared row count: declare a realistic one with ALTER FUNCTION {f} ROWS {}.", fmt_count(actual.max(1.0).round()).replace(',', "")),
-                node.function_name.as_ref().map(|f| format!("ALTER FUNCTION {f} ROWS {};", actual.max(1.0).round() as u64)),
+                node.function_name().as_ref().map(|f| format!("ALTER FUNCTION {f} ROWS {};", actual.max(1.0).round() as u64)),
             )
         }
         NodeType::CteScan => (

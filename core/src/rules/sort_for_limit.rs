@@ -73,7 +73,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
             continue;
         }
         let share = ctx.total_share(sort.id);
-        let key = sort.sort_key.clone().unwrap_or_default();
+        let key = sort.sort_key().cloned().unwrap_or_default();
         let method = sort
             .sort
             .as_ref()

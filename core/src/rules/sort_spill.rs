@@ -103,7 +103,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
         );
         let wm = suggest_work_mem(kb);
         let key = n
-            .sort_key
+            .sort_key()
             .as_ref()
             .map(|k| k.join(", "))
             .unwrap_or_default();

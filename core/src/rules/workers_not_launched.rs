@@ -43,7 +43,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
         {
             continue;
         }
-        let (Some(planned), Some(launched)) = (n.workers_planned, n.workers_launched) else {
+        let (Some(planned), Some(launched)) = (n.workers_planned(), n.workers_launched()) else {
             continue;
         };
         if launched >= planned {
