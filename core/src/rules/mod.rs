@@ -719,7 +719,7 @@ pub fn markdown(rule: &Rule) -> String {
     let mut s = format!("# {}\n\n", rule.id);
     s.push_str(&rule.doc_text());
     if !rule.params.is_empty() {
-        s.push_str("\n## Thresholds\n\nSet in `planlint.toml` under `[rules.");
+        s.push_str("\n## Settings\n\nSet in `planlint.toml` under `[rules.");
         s.push_str(rule.id);
         s.push_str("]`.\n\n| name | default | meaning |\n|---|---|---|\n");
         for p in rule.params {
