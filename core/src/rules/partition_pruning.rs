@@ -5,7 +5,7 @@ rule! {
     ///
     /// ## What it finds
     /// An `Append` or `Merge Append` with at least `min_partitions` executed children that scan
-    /// partitions of one table (several relations sharing a name prefix). It is a warning when
+    /// partitions of one table (distinct relations sharing a name prefix). It is a warning when
     /// at least half of the scanned partitions returned no rows (pruning would have skipped
     /// them), and info when they all returned rows (the condition does not involve the
     /// partition key). Partitions pruned at plan time are not printed, and those pruned at
@@ -68,7 +68,11 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
                 scans.push((c.id, r));
             }
         }
-        if (scans.len() as f64) < p.min_partitions {
+        // Partitions are distinct tables (a UNION ALL over one table is not partitioned).
+        let mut distinct: Vec<&str> = scans.iter().map(|s| s.1).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if (distinct.len() as f64) < p.min_partitions {
             continue;
         }
         let names: Vec<&str> = scans.iter().map(|s| s.1).collect();
