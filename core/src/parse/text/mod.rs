@@ -1,14 +1,14 @@
 //! TEXT input (`EXPLAIN` without `FORMAT`, what most people paste): read into exactly the tree
 //! the JSON parser builds from the same plan in JSON.
 //!
-//! * [`node_line`] — node lines (nom): prefixes, name, target, cost/actual blocks;
-//! * [`names`] — the node-type table (TEXT name → JSON `Node Type` + qualifiers);
-//! * [`properties`] — `Label: value` lines and the composite lines (Buffers, Sort Method, …);
-//! * [`tree`] — indentation arithmetic, sub-plan headers, worker blocks, trailer, several plans;
-//! * [`infer`] — what TEXT leaves implicit, and [`NOT_IN_TEXT`]: what it cannot tell.
+//! * `node_line` — node lines (nom): prefixes, name, target, cost/actual blocks;
+//! * `names` — the node-type table (TEXT name → JSON `Node Type` + qualifiers);
+//! * `properties` — `Label: value` lines and the composite lines (Buffers, Sort Method, …);
+//! * `tree` — indentation arithmetic, sub-plan headers, worker blocks, trailer, several plans;
+//! * `infer` — what TEXT leaves implicit, and [`NOT_IN_TEXT`]: what it cannot tell.
 //!
 //! Frames around the text (psql, pgAdmin, DBeaver) are removed first by
-//! [`crate::input::frames`]; error positions point into the caller's input.
+//! `input::frames`; error positions point into the caller's input.
 
 mod infer;
 mod names;
