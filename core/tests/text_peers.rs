@@ -15,14 +15,8 @@ use planlint::parse::text::text_node_name;
 use planlint::{Format, ParseOptions, Plan};
 use serde_json::Value;
 
-/// `shared/peer-plans/<name>` beside the project (found from the crate upwards, so that a git
-/// worktree nested deeper finds it too).
 fn peer_dir(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .map(|a| a.join("shared/peer-plans").join(name))
-        .find(|p| p.is_dir())
-        .unwrap_or_else(|| panic!("shared/peer-plans/{name} is beside the project"))
+    support::peer_dir(name)
 }
 
 fn read(path: &Path) -> String {

@@ -67,6 +67,16 @@ impl Entry {
     }
 }
 
+/// `shared/peer-plans/<name>` beside the project (found from the crate upwards, so that a git
+/// worktree nested deeper finds it too).
+pub fn peer_dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|a| a.join("shared/peer-plans").join(name))
+        .find(|p| p.is_dir())
+        .unwrap_or_else(|| panic!("shared/peer-plans/{name} is beside the project"))
+}
+
 /// The corpus directory.
 pub fn corpus_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus")
