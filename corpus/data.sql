@@ -5,7 +5,7 @@
 
 SET maintenance_work_mem = '256MB';
 SET work_mem = '64MB';
-SET synchronous_commit = off;
+SET synchronous_commit = on;         -- async commit would delay hint bits, VACUUM would then not set the visibility map
 SET session_replication_role = replica;     -- no FK / trigger work during the bulk load
 
 INSERT INTO regions VALUES

@@ -19,17 +19,23 @@ mapfile -t bins < <(scripts/install-pg.sh "${majors[@]}")
 logdir=${PLANLINT_PG_ROOT:-/tmp/planlint-pg}
 mkdir -p "$logdir"
 fail=0
-pids=()
 for line in "${bins[@]}"; do
   read -r major bindir <<<"$line"
   while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do sleep 1; done
   echo "pg$major: generating ($bindir)"
-  python3 scripts/corpus_gen.py run "$major" "$bindir" >"$logdir/gen-pg$major.log" 2>&1 &
-  pids+=("$!:$major")
+  rm -f "$logdir/gen-pg$major.rc"
+  ( rc=0; python3 scripts/corpus_gen.py run "$major" "$bindir" >"$logdir/gen-pg$major.log" 2>&1 || rc=$?
+    echo "$rc" >"$logdir/gen-pg$major.rc" ) &
 done
-for pm in "${pids[@]}"; do
-  if wait "${pm%%:*}"; then tail -n 1 "$logdir/gen-pg${pm##*:}.log"
-  else echo "pg${pm##*:}: FAILED, see $logdir/gen-pg${pm##*:}.log"; grep ERROR "$logdir/gen-pg${pm##*:}.log" | head -20; fail=1; fi
+wait
+for line in "${bins[@]}"; do
+  read -r major _ <<<"$line"
+  if [ "$(cat "$logdir/gen-pg$major.rc" 2>/dev/null)" = 0 ]; then tail -n 1 "$logdir/gen-pg$major.log"
+  else
+    echo "pg$major: FAILED, see $logdir/gen-pg$major.log"
+    grep ERROR "$logdir/gen-pg$major.log" | head -20 || true
+    fail=1
+  fi
 done
 python3 scripts/corpus_gen.py manifest
 python3 scripts/corpus_gen.py queries-md

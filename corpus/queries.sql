@@ -138,11 +138,12 @@ SELECT count(*) FROM customers c
 WHERE c.id NOT IN (SELECT o.customer_id FROM orders o WHERE o.order_date >= '2024-12-01');
 
 -- name: subplan_exists_or
--- what: EXISTS SubPlan that cannot become a semi-join (OR'ed with another condition)
+-- what: correlated EXISTS SubPlan (OR'ed, so no semi-join; non-equality correlation, so not hashed)
 SELECT count(*) FROM customers c
-WHERE c.id <= 300
+WHERE c.id <= 2000
   AND (c.tier = 'platinum'
-       OR EXISTS (SELECT 1 FROM orders o WHERE o.customer_id = c.id AND o.status = 'returned'));
+       OR EXISTS (SELECT 1 FROM orders o
+                  WHERE o.customer_id = c.id AND o.order_date < c.signup_date + 400));
 
 -- name: subplan_array_all
 -- what: ARRAY(SubPlan) in the target list and <> ALL (SubPlan) in the filter
@@ -178,6 +179,12 @@ FROM top_customers a JOIN top_customers b ON b.customer_id = a.customer_id + 1
 WHERE a.spent > 5000;
 
 -- ===================================================================== scans and indexes
+
+-- name: disabled_node
+-- what: plan forced to use a disabled node (enable_sort off, no index on the sort key):
+-- what: Disabled: true on 18, disable_cost (1e10) added to the Sort's costs before
+SET enable_sort = off;
+SELECT code, pct FROM promotions ORDER BY pct DESC, code;
 
 -- name: seq_scan_filter
 -- what: selective Seq Scan: Filter discards ~99.95% of 500k rows on an unindexed column
@@ -591,6 +598,7 @@ EXECUTE recent_events('2024-05-01');
 -- what: run-time pruning per rescan of a parameterised Append (never executed partitions)
 SET enable_hashjoin = off;
 SET enable_mergejoin = off;
+SET enable_bitmapscan = off;
 SELECT v.d, count(e.id)
 FROM (VALUES (timestamp '2024-02-10 10:00'), (timestamp '2024-07-04 12:00')) AS v(d)
 JOIN events e ON e.created_at >= v.d AND e.created_at < v.d + interval '1 hour'
@@ -601,7 +609,7 @@ GROUP BY v.d;
 -- what: Parallel Append over partitions with Partial/Finalize aggregation
 SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
-SELECT kind, count(*), sum(value) FROM events GROUP BY kind;
+SELECT kind, count(*), sum(value) FROM events WHERE created_at >= '2024-07-01' GROUP BY kind;
 
 -- name: partitionwise_join
 -- what: partition-wise join (Append of per-partition Hash Joins; 3 partitions after pruning)
@@ -618,7 +626,7 @@ SELECT kind, count(*), avg(value) FROM events WHERE created_at < '2024-05-01' GR
 
 -- name: merge_append
 -- what: Merge Append of per-partition index scans (ORDER BY a non-key indexed column + LIMIT)
-SELECT id, customer_id, kind FROM events ORDER BY customer_id LIMIT 20;
+SELECT id, customer_id, kind FROM events WHERE created_at >= '2024-07-01' ORDER BY customer_id LIMIT 20;
 
 -- ===================================================================== parallel query
 

@@ -172,7 +172,7 @@ def parse_queries(path=None):
         if m and not body:
             k, v = m.group(1), m.group(2).strip()
             if k == "what":
-                cur.what = v
+                cur.what = (cur.what + " " + v).strip()
             elif k == "majors":
                 cur.majors = parse_majors(v)
             elif k == "needs":
@@ -601,7 +601,7 @@ def cmd_manifest():
                 })
     entries.sort(key=lambda e: (e["major"], e["query"] or "~", e["path"]))
     with open(os.path.join(CORPUS, "manifest.json"), "w") as f:
-        f.write("[\n" + ",\n".join(json.dumps(e, sort_keys=False) for e in entries) + "\n]\n")
+        f.write("[\n" + ",\n".join(json.dumps(e, separators=(",", ":")) for e in entries) + "\n]\n")
     print("manifest: %d files" % len(entries))
 
 
