@@ -83,6 +83,8 @@ def server_settings(major):
         "max_worker_processes=8",
         "max_parallel_workers=8",
         "max_wal_size=2GB",
+        "full_page_writes=on",      # WAL: fpi=N after checkpoints (pg.sh defaults it to off)
+        "wal_buffers=64kB",         # small, so that bulk DML reports WAL "buffers full" on 18
         "logging_collector=on",
         "log_directory='log'",
         "log_filename='postgresql.log'",
