@@ -214,30 +214,42 @@ pub(crate) fn sniff(text: &str) -> Option<Format> {
     if !meaningful {
         return None;
     }
-    let json = text.find("\"Node Type\"");
-    let xml = text.find("<Node-Type>");
-    let yaml = memchr::memmem::find_iter(text.as_bytes(), b"Node Type: ").find(|&i| {
-        text[..i]
-            .rsplit('\n')
-            .next()
-            .is_some_and(|before| before.trim_start_matches(['-', ' ', '\t']).is_empty())
-    });
-    let candidates = [
-        (json, Format::Json),
-        (xml, Format::Xml),
-        (yaml, Format::Yaml),
-    ];
-    Some(
-        candidates
-            .iter()
-            .filter_map(|&(at, f)| at.map(|i| (i, f)))
-            .min_by_key(|&(i, _)| i)
-            .map_or(Format::Text, |(_, f)| f),
-    )
+    // One pass over the occurrences of `Node`: the first that is spelled as one of the formats
+    // spells the key decides (the earliest of the three spellings).
+    let b = text.as_bytes();
+    for i in memchr::memmem::find_iter(b, b"Node") {
+        let before = if i > 0 { b[i - 1] } else { b'\n' };
+        let after = &b[i + 4..];
+        if before == b'"' && after.starts_with(b" Type\"") {
+            return Some(Format::Json);
+        }
+        if before == b'<' && after.starts_with(b"-Type>") {
+            return Some(Format::Xml);
+        }
+        if after.starts_with(b" Type: ")
+            && text[..i]
+                .rsplit('\n')
+                .next()
+                .is_some_and(|before| before.trim_start_matches(['-', ' ', '\t']).is_empty())
+        {
+            return Some(Format::Yaml);
+        }
+    }
+    Some(Format::Text)
 }
 
 /// Whether a (trimmed) line is psql decoration: the `QUERY PLAN` header, a rule line, `(N rows)`.
 pub(crate) fn is_psql_decoration(t: &str) -> bool {
+    // Fast answer for most lines: an ASCII first character that starts none of the three.
+    if let Some(&c) = t.as_bytes().first() {
+        if c.is_ascii() && !c.is_ascii_whitespace() && !b"-+=|(Q\x0b".contains(&c) {
+            return false;
+        }
+        // A node line (`->  …`): `>` is no decoration character.
+        if t.starts_with("->") {
+            return false;
+        }
+    }
     let inner = t.trim_matches(|c: char| c.is_whitespace() || matches!(c, '│' | '║' | '|'));
     inner == "QUERY PLAN"
         || (!inner.is_empty()

@@ -116,8 +116,12 @@ fn parse_json(text: &str, options: &ParseOptions) -> Result<Vec<Plan>, Error> {
     let mut src = json::JsonSource::new(body);
     src.seek(start);
     let mut plans = Vec::new();
+    // Every node has a "Node Type" key: the arenas are allocated once, at their size.
+    let mut nodes_left =
+        memchr::memmem::find_iter(&body.as_bytes()[start..], b"\"Node Type\"").count();
     loop {
-        build::read_document(&mut src, options, &mut plans).map_err(relocate)?;
+        build::read_document_sized(&mut src, options, &mut plans, &mut nodes_left)
+            .map_err(relocate)?;
         if !src.another_document() {
             break;
         }
