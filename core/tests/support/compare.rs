@@ -144,7 +144,10 @@ fn diff_into(a: &Value, b: &Value, path: String, out: &mut Vec<String>) {
 fn short(v: &Value) -> String {
     let s = v.to_string();
     if s.len() > 120 {
-        format!("{}…", &s[..s.char_indices().nth(120).map_or(s.len(), |(i, _)| i)])
+        format!(
+            "{}…",
+            &s[..s.char_indices().nth(120).map_or(s.len(), |(i, _)| i)]
+        )
     } else {
         s
     }
