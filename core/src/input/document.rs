@@ -52,8 +52,11 @@ pub(crate) fn unframe(text: &str) -> Option<Cleaned<'static>> {
         }
         all_indented &= line.starts_with(' ');
     }
-    if !framed || content_lines == 0 {
+    if content_lines == 0 {
         return None;
+    }
+    if !framed {
+        return log_indented(text);
     }
     let left_border = left_border.unwrap_or(false);
     let mut out = CleanBuilder::with_capacity(text.len());
@@ -101,6 +104,24 @@ pub(crate) fn unframe(text: &str) -> Option<Cleaned<'static>> {
         end = from.min(t.len()) + rest.len();
         out.push(&t[from.min(end)..end], start + from.min(end));
         out.push("\n", start + body.len());
+    }
+    Some(out.finish())
+}
+
+/// A document copied out of a stderr log: every line starts with the TAB the logger adds to
+/// continuation lines. The TABs are removed.
+fn log_indented(text: &str) -> Option<Cleaned<'static>> {
+    let mut lines = text.split('\n').filter(|l| !l.trim().is_empty()).peekable();
+    lines.peek()?;
+    if !lines.all(|l| l.starts_with('\t')) {
+        return None;
+    }
+    let mut out = CleanBuilder::with_capacity(text.len());
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.strip_prefix('\t').unwrap_or(line);
+        out.push(body, offset + line.len() - body.len());
+        offset += line.len();
     }
     Some(out.finish())
 }

@@ -347,7 +347,7 @@ pub(crate) fn is_psql_decoration(t: &str) -> bool {
         || (!inner.is_empty()
             && inner
                 .chars()
-                .all(|c| "-+=─═│║┌┐└┘├┤┬┴┼╞╡╪╔╗╚╝╠╣╦╩╬╒╕╘╛╓╖╙╜".contains(c)))
+                .all(|c| "-+=─═│║┌┐└┘├┤┬┴┼╞╡╪╔╗╚╝╠╣╦╩╬╒╕╘╛╓╖╙╜╟╢╤╧╫╨╥".contains(c)))
         || (inner.starts_with('(')
             && (inner.ends_with(" rows)") || inner.ends_with(" row)"))
             && inner[1..]

@@ -56,6 +56,10 @@ fn read_query<'a, S: Source<'a>>(src: &mut S, options: &ParseOptions) -> Result<
             "Plan" => read_tree(src, &mut plan, options)?,
             // ≤ 9.3 spelling of the execution time.
             "Total Runtime" | "Total-Runtime" => plan.execution_time = Some(f64::read(src)?),
+            "Planning" => {
+                read_property(&mut plan, &key, src)?;
+                hoist_planning_time(&mut plan);
+            }
             // XML auto_explain / placeholders: an empty element named after the statement.
             _ => read_property(&mut plan, &key, src)?,
         }
@@ -68,6 +72,20 @@ fn read_query<'a, S: Source<'a>>(src: &mut S, options: &ParseOptions) -> Result<
     }
     super::infer_options(&mut plan, true);
     Ok(plan)
+}
+
+/// A 13 development snapshot printed `Planning Time` inside the `Planning` group (seen in
+/// Pg::Explain's t/55-planning-time.d); it is the plan's planning time.
+fn hoist_planning_time(plan: &mut Plan) {
+    let Some(planning) = plan.planning.as_mut() else {
+        return;
+    };
+    for key in ["Planning Time", "Planning-Time"] {
+        if let Some(v) = planning.extra.get(key).and_then(Value::as_f64) {
+            planning.extra.remove(key);
+            plan.planning_time.get_or_insert(v);
+        }
+    }
 }
 
 /// Reads the node tree under `"Plan"` into `plan.nodes`.
