@@ -12,14 +12,20 @@
 
 use std::borrow::Cow;
 use std::collections::VecDeque;
+use std::sync::OnceLock;
 
 use quick_xml::events::Event;
+use rustc_hash::FxHashMap;
 use serde_json::Value;
 
 use crate::error::{Error, ErrorKind};
 use crate::model::source::{Item, Peek, Scalar, Source};
 use crate::model::value::clip;
-use crate::model::{MAX_EXTRA_DEPTH, insert_extra};
+use crate::model::{
+    GroupingSet, IncrementalSortGroups, Jit, JitOptions, JitTiming, MAX_EXTRA_DEPTH, Node, Plan,
+    Planning, Properties, Serialization, SortSpace, TargetTable, Trigger, Worker, insert_extra,
+    xml_name,
+};
 
 /// The namespace of PostgreSQL's EXPLAIN XML (every version).
 pub(crate) const NAMESPACE: &str = "http://www.postgresql.org/2009/explain";
@@ -82,11 +88,51 @@ enum Pending<'a> {
 }
 
 /// An element being read as an object or an array.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, Default)]
 struct Open<'a> {
     name: &'a str,
     /// `<name/>`: nothing inside.
     empty: bool,
+    /// `<Incremental-Sort-Groups>` children seen (the first is the full-sort groups).
+    sort_groups: u8,
+    /// `<Sort-Space>` children seen (memory comes before disk).
+    sort_spaces: u8,
+    /// Inside `<Incremental-Sort-Groups>`: an in-memory / an external sort method was listed.
+    memory_method: bool,
+    disk_method: bool,
+}
+
+/// The JSON key of an element name: the key the model knows with that XML spelling, else the
+/// name with `-` read as a space (`Foreign-File-Size` → `Foreign File Size`), which is how
+/// almost every key is spelled; unknown keys so land in `extra` as JSON spells them.
+fn json_key(name: &str) -> Cow<'_, str> {
+    if !name.contains('-') {
+        return Cow::Borrowed(name);
+    }
+    static KEYS: OnceLock<FxHashMap<String, &'static str>> = OnceLock::new();
+    let keys = KEYS.get_or_init(|| {
+        let mut all = Vec::new();
+        all.extend(Plan::key_names());
+        all.extend(Node::key_names());
+        all.extend(Worker::key_names());
+        all.extend(Trigger::key_names());
+        all.extend(Planning::key_names());
+        all.extend(Serialization::key_names());
+        all.extend(Jit::key_names());
+        all.extend(JitOptions::key_names());
+        all.extend(JitTiming::key_names());
+        all.extend(TargetTable::key_names());
+        all.extend(GroupingSet::key_names());
+        all.extend(IncrementalSortGroups::key_names());
+        all.extend(SortSpace::key_names());
+        all.into_iter()
+            .map(|(key, _)| (xml_name(key), key))
+            .collect()
+    });
+    match keys.get(name) {
+        Some(key) => Cow::Borrowed(key),
+        None => Cow::Owned(name.replace('-', " ")),
+    }
 }
 
 /// A cursor over an XML document.
@@ -359,13 +405,20 @@ impl<'a> XmlSource<'a> {
             Pending::Content { name, at } => {
                 self.last = at;
                 if self.stack.is_empty() || self.element_ahead()? {
-                    self.stack.push(Open { name, empty: false });
+                    self.stack.push(Open {
+                        name,
+                        ..Open::default()
+                    });
                     return Ok(());
                 }
                 // Nothing but text inside: an empty group (`<Triggers>⏎</Triggers>`) or a value.
                 match self.next_tok()? {
                     Tok::Close { .. } => {
-                        self.stack.push(Open { name, empty: true });
+                        self.stack.push(Open {
+                            name,
+                            empty: true,
+                            ..Open::default()
+                        });
                         Ok(())
                     }
                     Tok::Eof { at } => Err(self.unclosed(at)),
@@ -378,7 +431,11 @@ impl<'a> XmlSource<'a> {
             }
             Pending::Empty { name, at } => {
                 self.last = at;
-                self.stack.push(Open { name, empty: true });
+                self.stack.push(Open {
+                    name,
+                    empty: true,
+                    ..Open::default()
+                });
                 Ok(())
             }
             _ => Err(self.err(ErrorKind::Syntax, self.last, format!("expected {what}"))),
@@ -410,7 +467,33 @@ impl<'a> Source<'a> for XmlSource<'a> {
     }
 
     fn next_key(&mut self) -> Result<Option<Cow<'a, str>>, Error> {
-        Ok(self.next_member()?.map(|(name, _)| Cow::Borrowed(name)))
+        let Some((name, _)) = self.next_member()? else {
+            return Ok(None);
+        };
+        let top = self.stack.last_mut().expect("a member has a parent");
+        // XML names these two groups by type, not by label (spec §2.4): which one it is
+        // follows from the order (full-sort before pre-sorted, memory before disk) and from
+        // the sort methods listed before the space.
+        let key = match name {
+            "Incremental-Sort-Groups" => {
+                top.sort_groups += 1;
+                if top.sort_groups == 1 {
+                    "Full-sort Groups"
+                } else {
+                    "Pre-sorted Groups"
+                }
+            }
+            "Sort-Space" if top.name == "Incremental-Sort-Groups" => {
+                top.sort_spaces += 1;
+                if top.sort_spaces == 1 && (top.memory_method || !top.disk_method) {
+                    "Sort Space Memory"
+                } else {
+                    "Sort Space Disk"
+                }
+            }
+            _ => return Ok(Some(json_key(name))),
+        };
+        Ok(Some(Cow::Borrowed(key)))
     }
 
     fn begin_array(&mut self) -> Result<(), Error> {
@@ -484,6 +567,15 @@ impl<'a> Source<'a> for XmlSource<'a> {
                 if is_blank(&value) && value.contains('\n') {
                     return Ok(Scalar::Str(Cow::Borrowed("")));
                 }
+                if let [.., group, list] = self.stack.as_mut_slice() {
+                    if list.name == "Sort-Methods-Used" && group.name == "Incremental-Sort-Groups" {
+                        if value.starts_with("external") {
+                            group.disk_method = true;
+                        } else {
+                            group.memory_method = true;
+                        }
+                    }
+                }
                 Ok(classify(value))
             }
             Pending::Document | Pending::None => {
@@ -532,10 +624,10 @@ impl<'a> Source<'a> for XmlSource<'a> {
             return super::build::scalar_value(self);
         }
         self.begin_object()?;
-        let mut members: Vec<(&'a str, Value)> = Vec::new();
+        let mut members: Vec<(Cow<'a, str>, Value)> = Vec::new();
         while let Some((name, _)) = self.next_member()? {
             let v = self.any(depth_left - 1)?;
-            members.push((name, v));
+            members.push((json_key(name), v));
         }
         let same = members.first().is_some_and(|(first, _)| {
             members.iter().all(|(n, _)| n == first) && (members.len() > 1 || *first == "Item")
@@ -545,7 +637,7 @@ impl<'a> Source<'a> for XmlSource<'a> {
         }
         let mut map = crate::model::value::Extra::new();
         for (name, v) in members {
-            insert_extra(&mut map, name, v);
+            insert_extra(&mut map, &name, v);
         }
         Ok(Value::Object(map.into_iter().collect()))
     }

@@ -15,8 +15,8 @@ pub struct Entry {
     pub major: u32,
     /// Exact server version.
     pub server_version: String,
-    /// Query name.
-    pub query: String,
+    /// Query name (`None` for a server log, which holds a workload of several queries).
+    pub query: Option<String>,
     /// Variant (analyze, verbose, wal, timing_off, plain, costs_off, …).
     pub variant: String,
     /// text, json, yaml or xml.
