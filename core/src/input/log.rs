@@ -163,25 +163,30 @@ fn entry<'a>(document: Cleaned<'a>, duration: f64, offset: usize) -> LogEntry<'a
 /// stderr: the header line, then every line starting with a TAB.
 fn stderr_entries(text: &str) -> Vec<LogEntry<'_>> {
     let mut out = Vec::new();
-    let mut current: Option<(CleanBuilder, f64, usize)> = None;
+    // The document being collected: its text, the duration, the header's offset, where the
+    // last line collected ends (the message's lines are joined by `\n`, as csvlog has them).
+    let mut current: Option<(CleanBuilder, f64, usize, Option<usize>)> = None;
     for (at, line) in lines(text) {
         if let Some(body) = line.strip_prefix('\t') {
-            if let Some((doc, _, _)) = &mut current {
+            if let Some((doc, _, _, last_end)) = &mut current {
+                if let Some(end) = *last_end {
+                    doc.push("\n", end);
+                }
                 doc.push(body, at + 1);
-                doc.push("\n", at + line.len());
+                *last_end = Some(at + line.len());
             }
             continue;
         }
-        if let Some((doc, d, off)) = current.take() {
+        if let Some((doc, d, off, _)) = current.take() {
             out.push(entry(doc.finish(), d, off));
         }
         if line.ends_with(PLAN_HEADER_END) {
             if let Some((h, d)) = header(line) {
-                current = Some((CleanBuilder::with_capacity(256), d, at + h));
+                current = Some((CleanBuilder::with_capacity(256), d, at + h, None));
             }
         }
     }
-    if let Some((doc, d, off)) = current {
+    if let Some((doc, d, off, _)) = current {
         out.push(entry(doc.finish(), d, off));
     }
     out
@@ -349,33 +354,56 @@ fn decode_json_string(text: &str, from: usize, out: &mut CleanBuilder) -> Result
     }
 }
 
-/// For a TEXT entry: the query text and where the plan starts in the document.
-///
-/// auto_explain prints `Query Text: <sql>` (the SQL may span lines), optionally
-/// `Query Parameters: …` (16+), then the plan whose root line is at column 0 and always carries
-/// a cost block (auto_explain has no COSTS option).
-pub(crate) fn split_text_entry(doc: &str) -> Option<(String, Option<String>, usize)> {
+/// A TEXT entry taken apart: auto_explain prints `Query Text: <sql>` (the SQL may span
+/// lines), `Query Parameters: …` (16+), then the plan, whose root line is at column 0 and always
+/// carries a cost block (auto_explain has no COSTS option).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextEntry<'d> {
+    /// The statement (`Query Text:`).
+    pub query_text: &'d str,
+    /// Its parameters (`Query Parameters:`, 16+).
+    pub query_parameters: Option<&'d str>,
+    /// The plan, from its root line.
+    pub plan: &'d str,
+    /// Where the plan starts in the entry's document.
+    pub plan_offset: usize,
+}
+
+impl LogEntry<'_> {
+    /// For a TEXT entry, its query text, parameters and plan; `None` for other formats or
+    /// when the document has no `Query Text:` followed by a plan line with `(cost=…)`.
+    pub fn split_text(&self) -> Option<TextEntry<'_>> {
+        if self.format != Format::Text {
+            return None;
+        }
+        split_text_entry(self.document())
+    }
+}
+
+fn split_text_entry(doc: &str) -> Option<TextEntry<'_>> {
     let rest = doc.strip_prefix("Query Text: ")?;
     let base = doc.len() - rest.len();
-    let mut plan_start = None;
     let mut off = base;
+    let mut plan_offset = None;
     for line in rest.split_inclusive('\n') {
         if off > base && !line.starts_with([' ', '\t']) && line.contains("  (cost=") {
-            plan_start = Some(off);
+            plan_offset = Some(off);
             break;
         }
         off += line.len();
     }
-    let plan_start = plan_start?;
-    let head = doc[base..plan_start].trim_end_matches(['\n', '\r']);
-    let (query, params) = match head.rfind("\nQuery Parameters: ") {
-        Some(i) => (
-            &head[..i],
-            Some(head[i + "\nQuery Parameters: ".len()..].to_string()),
-        ),
+    let plan_offset = plan_offset?;
+    let head = doc[base..plan_offset].trim_end_matches(['\n', '\r']);
+    let (query_text, query_parameters) = match head.rfind("\nQuery Parameters: ") {
+        Some(i) => (&head[..i], Some(&head[i + "\nQuery Parameters: ".len()..])),
         None => (head, None),
     };
-    Some((query.to_string(), params, plan_start))
+    Some(TextEntry {
+        query_text,
+        query_parameters,
+        plan: &doc[plan_offset..],
+        plan_offset,
+    })
 }
 
 #[cfg(test)]

@@ -115,21 +115,23 @@ fn parse_log(text: &str, options: &ParseOptions) -> Result<Vec<Plan>, Error> {
         };
         let mut found = match entry.format {
             Format::Text => {
-                let Some((query, params, start)) = input::log::split_text_entry(doc) else {
+                let Some(parts) = entry.split_text() else {
                     return Err(Error::raw(
                         ErrorKind::Syntax,
                         "an auto_explain TEXT entry without `Query Text:` and a plan line with `(cost=…)`",
                         entry.offset,
                     ));
                 };
-                let mut found = parse_text(&doc[start..], options).map_err(|mut e| {
+                let start = parts.plan_offset;
+                let mut found = parse_text(parts.plan, options).map_err(|mut e| {
                     e.offset += start;
                     relocate(e)
                 })?;
                 for p in &mut found {
-                    p.query_text.get_or_insert_with(|| query.clone());
-                    if let Some(params) = &params {
-                        p.query_parameters.get_or_insert_with(|| params.clone());
+                    p.query_text
+                        .get_or_insert_with(|| parts.query_text.to_string());
+                    if let Some(params) = parts.query_parameters {
+                        p.query_parameters.get_or_insert_with(|| params.to_string());
                     }
                 }
                 found
