@@ -243,3 +243,57 @@ fn every_corpus_file_is_detected_as_its_format() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn errors_point_at_the_broken_value() {
+    // Mutations of real captures (not hand-made plans): a number replaced by a word, a line
+    // indented one space more (YAML), a closing tag removed (XML).
+    let mut checked = 0;
+    for e in support::select(|e| matches!(e.format.as_str(), "yaml" | "xml") && e.framing == "raw")
+        .into_iter()
+        .take(40)
+    {
+        let text = e.read();
+        let needle = if e.format == "yaml" {
+            "Total Cost: "
+        } else {
+            "<Total-Cost>"
+        };
+        let at = text.find(needle).unwrap() + needle.len();
+        let bad = format!("{}oops{}", &text[..at], &text[at..]);
+        let err = planlint::parse(&bad).unwrap_err();
+        let pos = planlint::error::line_column(&bad, at);
+        assert_eq!((err.line, err.column), pos, "{}: {err}", e.path);
+        assert!(
+            err.message.contains("expected a number"),
+            "{}: {err}",
+            e.path
+        );
+
+        let (bad, at, what) = if e.format == "yaml" {
+            let line = text.find("\n    Parallel Aware: ").unwrap() + 1;
+            (
+                format!("{} {}", &text[..line], &text[line..]),
+                line,
+                "unexpected indentation",
+            )
+        } else {
+            let close = text.find("</Node-Type>").unwrap();
+            let bad = format!(
+                "{}{}",
+                &text[..close],
+                &text[close + "</Node-Type>".len()..]
+            );
+            (bad, close, "expected </Node-Type>")
+        };
+        let err = planlint::parse(&bad).unwrap_err();
+        assert!(err.message.contains(what), "{}: {err}", e.path);
+        assert!(
+            err.offset >= at.saturating_sub(1),
+            "{}: {err} before {at}",
+            e.path
+        );
+        checked += 1;
+    }
+    assert!(checked > 0);
+}

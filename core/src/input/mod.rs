@@ -295,7 +295,13 @@ pub(crate) fn sniff(text: &str) -> Result<Format, Error> {
                 .is_empty()
         })
     });
-    let text_line = first_line(text, is_text_node_line);
+    // A TEXT node line only counts before the first structured sign (which is near the start).
+    let limit = [json, xml, yaml]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(text.len());
+    let text_line = first_line(&text[..limit], is_text_node_line);
     let candidates = [
         (json, Format::Json),
         (xml, Format::Xml),
@@ -381,6 +387,43 @@ mod tests {
             Some(18)
         );
         assert_eq!(find_json_start("no plan"), None);
+    }
+
+    #[test]
+    fn sniffing_rules() {
+        // Hand-made snippets for one rule (which sign decides the format), not plans.
+        let f = |t: &str| sniff(t).map_err(|e| e.kind);
+        assert_eq!(
+            f("Seq Scan on t  (cost=0.00..1.00 rows=1 width=4)"),
+            Ok(Format::Text)
+        );
+        assert_eq!(f("Seq Scan on t\n  Filter: (a = 1)"), Ok(Format::Text));
+        assert_eq!(
+            f(" Finalize HashAggregate\n   ->  Gather"),
+            Ok(Format::Text)
+        );
+        assert_eq!(f("Hash Left Join\n  Hash Cond: (a = b)"), Ok(Format::Text));
+        assert_eq!(
+            f("Seq Scan on t  (cost=0.00..1.00 rows=1 width=4)\n  Filter: (x = '\"Node Type\"')"),
+            Ok(Format::Text)
+        );
+        assert_eq!(
+            f("[{\"Plan\": {\"Node Type\": \"Result\"}}]"),
+            Ok(Format::Json)
+        );
+        assert_eq!(f("- Plan: \n    Node Type: \"Result\""), Ok(Format::Yaml));
+        assert_eq!(
+            f("<explain><Query><Plan><Node-Type>Result</Node-Type>"),
+            Ok(Format::Xml)
+        );
+        assert_eq!(
+            f("LOG:  duration: 0.010 ms  plan:\n\tQuery Text: select 1"),
+            Ok(Format::Log)
+        );
+        assert_eq!(f(" QUERY PLAN \n------\n(0 rows)\n"), Err(ErrorKind::Empty));
+        let e = sniff("\n\n  hello, world\n").unwrap_err();
+        assert_eq!((e.kind, e.offset), (ErrorKind::UnknownFormat, 2));
+        assert!(e.message.contains("looked for"), "{}", e.message);
     }
 
     #[test]

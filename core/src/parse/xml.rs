@@ -146,6 +146,8 @@ pub(crate) struct XmlSource<'a> {
     pending: Pending<'a>,
     /// Start of the token read last (errors about a value point there).
     last: usize,
+    /// The input has a carriage return somewhere (text then needs its line ends normalized).
+    has_cr: bool,
 }
 
 impl<'a> XmlSource<'a> {
@@ -164,6 +166,7 @@ impl<'a> XmlSource<'a> {
             stack: Vec::new(),
             pending: Pending::Document,
             last: start,
+            has_cr: memchr::memchr(b'\r', &text.as_bytes()[start..]).is_some(),
         }
     }
 
@@ -190,7 +193,7 @@ impl<'a> XmlSource<'a> {
                     // The event's bytes are this stretch of the (UTF-8) input: no decoding;
                     // references come as their own events; line ends are normalized (XML 1.0).
                     let raw: &'a str = &self.text[at..self.position()];
-                    if raw.contains('\r') {
+                    if self.has_cr && raw.contains('\r') {
                         Cow::Owned(raw.replace("\r\n", "\n").replace('\r', "\n"))
                     } else {
                         Cow::Borrowed(raw)
@@ -555,11 +558,20 @@ impl<'a> Source<'a> for XmlSource<'a> {
                         self.ahead.pop_front();
                     }
                     Tok::Eof { at } => return Err(self.unclosed(at)),
+                    Tok::Open { name: child, at } | Tok::Empty { name: child, at } => {
+                        return Err(self.err(
+                            ErrorKind::Syntax,
+                            at,
+                            format!(
+                                "expected </{name}> after the value, found the element <{child}>"
+                            ),
+                        ));
+                    }
                     other => {
                         return Err(self.err(
-                            ErrorKind::Invalid,
+                            ErrorKind::Syntax,
                             other.at(),
-                            format!("expected a single value in <{name}>, found an element after the text"),
+                            format!("expected </{name}> after the value"),
                         ));
                     }
                 }
