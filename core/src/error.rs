@@ -1,7 +1,5 @@
 //! Errors: what went wrong and where (line and column in the caller's input).
 
-use std::fmt;
-
 /// What kind of problem stopped parsing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -41,7 +39,8 @@ impl ErrorKind {
 ///
 /// `line` and `column` are 1-based; the column counts characters (not bytes).
 /// `offset` is the 0-based byte offset in the original input.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}, column {column}: {message}")]
 pub struct Error {
     /// What kind of problem it is.
     pub kind: ErrorKind,
@@ -82,18 +81,6 @@ impl Error {
         }
     }
 }
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "line {}, column {}: {}",
-            self.line, self.column, self.message
-        )
-    }
-}
-
-impl std::error::Error for Error {}
 
 /// 1-based (line, column) of a byte offset; the column counts characters.
 pub fn line_column(input: &str, offset: usize) -> (usize, usize) {

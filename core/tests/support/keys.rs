@@ -171,7 +171,12 @@ pub fn check(
             continue;
         };
         let Some(c) = canon.get(name) else {
-            if !is_empty(value) {
+            // A value the model does not know (e.g. a new enum value) is kept in `extra`.
+            let extra = canon.get("extra");
+            let kept = [key.clone(), key.replace('-', " ")]
+                .iter()
+                .any(|k| extra.and_then(|e| e.get(k)).is_some_and(|v| same(value, v)));
+            if !is_empty(value) && !kept {
                 errs.push(format!("{at}: missing as {name}"));
             }
             continue;
