@@ -17,14 +17,13 @@ fn is_border(c: char) -> bool {
 
 /// Whether a line is part of the frame rather than of the value.
 fn is_frame_line(t: &str) -> bool {
-    t.is_empty()
-        || is_psql_decoration(t)
-        || t.trim_start_matches(is_border)
-            .trim_start()
-            .starts_with("-[ RECORD ")
-        || t.trim_start_matches(is_border)
-            .trim_start()
-            .starts_with("─[ RECORD ")
+    t.is_empty() || is_psql_decoration(t) || is_record_header(t)
+}
+
+/// The header of an expanded (`\x`) record: `-[ RECORD 1 ]---`, `┌─[ RECORD 1 ]──┐`.
+fn is_record_header(t: &str) -> bool {
+    t.trim_start_matches(|c: char| c.is_whitespace() || "+-─═┌├╔╠╟|│║".contains(c))
+        .starts_with("[ RECORD ")
 }
 
 /// Removes psql's frame from a document printed as one value; `None` when there is none.
@@ -42,7 +41,7 @@ pub(crate) fn unframe(text: &str) -> Option<Cleaned<'static>> {
         }
         if is_frame_line(t.trim_start()) {
             framed = true;
-            expanded |= t.contains("[ RECORD ");
+            expanded |= is_record_header(t);
             continue;
         }
         content_lines += 1;

@@ -289,9 +289,7 @@ pub(crate) fn sniff(text: &str) -> Result<Format, Error> {
     let yaml = memchr::memmem::find_iter(bytes, b"Node Type: ").find(|&i| {
         text[..i].rsplit('\n').next().is_some_and(|before| {
             before
-                .trim_start_matches([' ', '-', '\t', '|', '+'])
-                .trim_start_matches(['│', '║'])
-                .trim_start()
+                .trim_start_matches([' ', '-', '\t', '|', '+', '│', '║'])
                 .is_empty()
         })
     });
