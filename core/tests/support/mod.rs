@@ -15,8 +15,10 @@ pub struct Entry {
     pub major: u32,
     /// Exact server version.
     pub server_version: String,
-    /// Query name (`None` for a server log, which holds a workload of several queries).
-    pub query: Option<String>,
+    /// Query name (empty for a server log, which holds a workload of several queries; the
+    /// manifest writes `null` there).
+    #[serde(deserialize_with = "null_as_empty")]
+    pub query: String,
     /// Variant (analyze, verbose, wal, timing_off, plain, costs_off, …).
     pub variant: String,
     /// text, json, yaml or xml.
@@ -28,6 +30,11 @@ pub struct Entry {
     pub options: BTreeMap<String, serde_json::Value>,
     /// Number of plans in the file.
     pub plans: usize,
+}
+
+/// Reads a string that may be `null` (as the empty string).
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
 }
 
 impl Entry {
