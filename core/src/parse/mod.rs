@@ -303,3 +303,35 @@ pub(crate) fn infer_options(plan: &mut Plan, structured: bool) {
         .is_some_and(|p| p.memory_used.is_some())
         .then_some(true);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utility_placeholders_read_as_json_prints_them() {
+        // Hand-made documents for one rule (a rule's NOTIFY action prints a placeholder; seen on
+        // PG 15: `- "Notify"` in YAML, `<Notify />` in XML), not plans.
+        let yaml = "- Plan: \n    Node Type: \"Result\"\n- \"Notify\"\n";
+        let xml = "<explain xmlns=\"http://www.postgresql.org/2009/explain\">\n  <Query>\n    \
+                   <Plan>\n      <Node-Type>Result</Node-Type>\n    </Plan>\n  </Query>\n  \
+                   <Notify />\n  <Utility-Statement />\n</explain>";
+        let y = parse_with(yaml, &ParseOptions::with_format(Format::Yaml)).unwrap();
+        let x = parse_with(xml, &ParseOptions::with_format(Format::Xml)).unwrap();
+        assert_eq!(y[1].utility.as_deref(), Some("Notify"));
+        assert_eq!(x[1].utility.as_deref(), Some("Notify"));
+        assert_eq!(x[2].utility.as_deref(), Some("Utility Statement"));
+        // A rule that rewrites the statement to nothing: an empty document.
+        assert!(
+            parse_with("", &ParseOptions::with_format(Format::Yaml))
+                .unwrap()
+                .is_empty()
+        );
+        let empty = "<explain xmlns=\"http://www.postgresql.org/2009/explain\">\n</explain>";
+        assert!(
+            parse_with(empty, &ParseOptions::with_format(Format::Xml))
+                .unwrap()
+                .is_empty()
+        );
+    }
+}
