@@ -47,6 +47,9 @@ impl LogEntry<'_> {
     }
 }
 
+/// How many `ms  plan:` candidates [`kind`] looks at.
+const MAX_CANDIDATES: usize = 256;
+
 /// The end of an auto_explain message's first line.
 const PLAN_HEADER_END: &str = " ms  plan:";
 
@@ -54,7 +57,12 @@ const PLAN_HEADER_END: &str = " ms  plan:";
 /// `duration:` and the duration.
 fn header(line: &str) -> Option<(usize, f64)> {
     let before = line.strip_suffix(PLAN_HEADER_END)?;
-    let at = before.rfind("duration: ")?;
+    // `duration: ` and the number are in the last bytes (bounded work on a long line).
+    let mut from = before.len().saturating_sub(48);
+    while !before.is_char_boundary(from) {
+        from += 1;
+    }
+    let at = from + before[from..].rfind("duration: ")?;
     let n = &before[at + "duration: ".len()..];
     let d = n.parse::<f64>().ok().filter(|d| d.is_finite())?;
     Some((at, d))
@@ -100,20 +108,33 @@ fn is_csv_record_start(line: &str) -> bool {
 /// What kind of log `text` is, if it holds an auto_explain entry.
 pub fn kind(text: &str) -> Option<LogKind> {
     let finder = memchr::memmem::Finder::new(PLAN_HEADER_END.as_bytes());
-    for at in finder.find_iter(text.as_bytes()) {
-        let line_start = memchr::memrchr(b'\n', &text.as_bytes()[..at]).map_or(0, |i| i + 1);
-        let after = &text[at + PLAN_HEADER_END.len()..];
-        let line = &text[line_start..at + PLAN_HEADER_END.len()];
+    let (mut prev, mut line_start) = (0, 0);
+    // The first entry decides; a few hundred false candidates before it is already absurd, so
+    // the search stops there (bounded work however the input looks).
+    for at in finder.find_iter(text.as_bytes()).take(MAX_CANDIDATES) {
+        if let Some(i) = memchr::memrchr(b'\n', &text.as_bytes()[prev..at]) {
+            line_start = prev + i + 1;
+        }
+        prev = at;
+        let end = at + PLAN_HEADER_END.len();
+        let after = &text[end..];
+        let line = &text[line_start..end];
+        // The message's start, just before the candidate (bounded look-behind).
+        let mut from = at.saturating_sub(64).max(line_start);
+        while !text.is_char_boundary(from) {
+            from += 1;
+        }
+        let near = &text[from..end];
         if after.starts_with("\\n")
             && line.trim_start().starts_with("{\"")
-            && line.contains("\"message\":\"")
+            && near.contains("\"message\":\"duration: ")
         {
             return Some(LogKind::Json);
         }
         if !(after.starts_with('\n') || after.starts_with("\r\n")) || header(line).is_none() {
             continue;
         }
-        if is_csv_record_start(line) && line.contains(",\"duration: ") {
+        if is_csv_record_start(line) && near.contains(",\"duration: ") {
             return Some(LogKind::Csv);
         }
         let next = after

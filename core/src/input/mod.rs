@@ -286,12 +286,15 @@ pub(crate) fn sniff(text: &str) -> Result<Format, Error> {
     .iter()
     .filter_map(|m| memchr::memmem::find(bytes, m))
     .min();
+    // YAML: `Node Type: ` with only indentation, `- ` and psql borders before it on its line
+    // (looked at backwards, stopping at the first other byte: linear even on one long line).
     let yaml = memchr::memmem::find_iter(bytes, b"Node Type: ").find(|&i| {
-        text[..i].rsplit('\n').next().is_some_and(|before| {
-            before
-                .trim_start_matches([' ', '-', '\t', '|', '+', '│', '║'])
-                .is_empty()
-        })
+        bytes[..i]
+            .iter()
+            .rev()
+            .take_while(|&&b| b != b'\n')
+            // ' ', '-', TAB, '|', '+', and the UTF-8 bytes of '│' and '║'.
+            .all(|b| b" -\t|+\xE2\x94\x95\x82\x91".contains(b))
     });
     // A TEXT node line only counts before the first structured sign (which is near the start).
     let limit = [json, xml, yaml]
