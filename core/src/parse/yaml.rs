@@ -17,13 +17,13 @@ use crate::error::{Error, ErrorKind};
 use crate::model::source::{Item, Peek, Scalar, Source};
 use crate::model::value::clip;
 
-/// An open block collection.
+/// An open block collection: a mapping whose keys, or a sequence whose `-` marks, start at
+/// column `indent`; `here`: its first entry is at the cursor (on the line of a `- `).
 #[derive(Debug, Clone, Copy)]
-enum Block {
-    /// A mapping whose keys start at column `indent`; `here`: its first key is at the cursor.
-    Map { indent: usize, here: bool },
-    /// A sequence whose `-` marks stand at column `indent`; `here`: its first `-` is at the cursor.
-    Seq { indent: usize, here: bool },
+struct Block {
+    seq: bool,
+    indent: usize,
+    here: bool,
 }
 
 /// What the next value is.
@@ -277,6 +277,91 @@ impl<'a> YamlSource<'a> {
             }
         }
     }
+    /// Enters the block collection (a mapping, or with `seq` a sequence) that is the pending
+    /// value.
+    fn open(&mut self, seq: bool) -> Result<(), Error> {
+        let what = if seq {
+            "a list (`- ` items)"
+        } else {
+            "a mapping (`Key: value` lines)"
+        };
+        let flow = if seq { b'[' } else { b'{' };
+        let indent = match self.pending {
+            Pending::Inline { .. } if self.bytes.get(self.pos) == Some(&flow) => {
+                return self.start_flow(seq);
+            }
+            // `- Key: value` or `- - item`: the collection starts on the dash's line.
+            Pending::Inline { item: true }
+                if (seq && self.dash_at(self.pos)) || (!seq && self.inline_mapping()) =>
+            {
+                self.stack.push(Block {
+                    seq,
+                    indent: self.column(),
+                    here: true,
+                });
+                self.pending = Pending::None;
+                return Ok(());
+            }
+            Pending::Below { indent, key } => Some((indent, key)),
+            Pending::Document => None,
+            _ => {
+                return Err(self.err(
+                    ErrorKind::Invalid,
+                    self.pos,
+                    format!("expected {what}, found {}", self.describe(self.pos)),
+                ));
+            }
+        };
+        let at = self.last;
+        match self.line_ahead()? {
+            Some(i)
+                if self.dash_at(self.pos) == seq
+                    && indent
+                        .is_none_or(|(owner, key)| i > owner || (seq && key && i == owner)) =>
+            {
+                self.stack.push(Block {
+                    seq,
+                    indent: i,
+                    here: true,
+                });
+                self.pending = Pending::None;
+                Ok(())
+            }
+            _ => Err(self.err(
+                ErrorKind::Invalid,
+                at,
+                format!("expected {what} indented under the key"),
+            )),
+        }
+    }
+
+    /// Moves to the next entry of the open collection (a key, or with `seq` a `-`); returns
+    /// the collection's indentation, or `None` (the collection closed) when the next line is
+    /// indented less or starts something else.
+    fn entry(&mut self, seq: bool) -> Result<Option<usize>, Error> {
+        let Some(block) = self.stack.last_mut().filter(|b| b.seq == seq) else {
+            let what = if seq { "a list" } else { "a mapping" };
+            return Err(self.err(ErrorKind::Syntax, self.pos, format!("expected {what}")));
+        };
+        let indent = block.indent;
+        if block.here {
+            block.here = false;
+            return Ok(Some(indent));
+        }
+        match self.line_ahead()? {
+            Some(i) if i == indent && self.dash_at(self.pos) == seq => Ok(Some(indent)),
+            // A sequence written at its key's column ends at the key's next sibling.
+            Some(i) if i < indent || (seq && i == indent) => {
+                self.stack.pop();
+                Ok(None)
+            }
+            None => {
+                self.stack.pop();
+                Ok(None)
+            }
+            Some(_) => Err(self.unexpected_indent(indent, if seq { "`- `" } else { "a key" })),
+        }
+    }
 }
 
 /// Whether a plain scalar is a JSON number.
@@ -316,57 +401,7 @@ impl<'a> Source<'a> for YamlSource<'a> {
         if let Some(js) = &mut self.flow {
             return js.begin_object();
         }
-        match self.pending {
-            Pending::Inline { .. } if self.bytes.get(self.pos) == Some(&b'{') => {
-                self.start_flow(false)
-            }
-            Pending::Inline { item: true } if self.inline_mapping() => {
-                self.stack.push(Block::Map {
-                    indent: self.column(),
-                    here: true,
-                });
-                self.pending = Pending::None;
-                Ok(())
-            }
-            Pending::Below { indent, .. } => match self.line_ahead()? {
-                Some(i) if i > indent && !self.dash_at(self.pos) => {
-                    self.stack.push(Block::Map {
-                        indent: i,
-                        here: true,
-                    });
-                    self.pending = Pending::None;
-                    Ok(())
-                }
-                _ => Err(self.err(
-                    ErrorKind::Invalid,
-                    self.last,
-                    "expected a mapping (`Key: value` lines indented under the key)",
-                )),
-            },
-            Pending::Document => match self.line_ahead()? {
-                Some(i) if !self.dash_at(self.pos) => {
-                    self.stack.push(Block::Map {
-                        indent: i,
-                        here: true,
-                    });
-                    self.pending = Pending::None;
-                    Ok(())
-                }
-                _ => Err(self.err(
-                    ErrorKind::Invalid,
-                    self.pos,
-                    "expected a mapping (`Key: value` lines)",
-                )),
-            },
-            _ => Err(self.err(
-                ErrorKind::Invalid,
-                self.pos,
-                format!(
-                    "expected a mapping (`Key: value`), found {}",
-                    self.describe(self.pos)
-                ),
-            )),
-        }
+        self.open(false)
     }
 
     fn next_key(&mut self) -> Result<Option<Cow<'a, str>>, Error> {
@@ -375,29 +410,9 @@ impl<'a> Source<'a> for YamlSource<'a> {
             self.end_flow_if_closed();
             return Ok(k);
         }
-        let Some(&Block::Map { indent, here }) = self.stack.last() else {
-            return Err(self.err(ErrorKind::Syntax, self.pos, "expected a mapping"));
+        let Some(indent) = self.entry(false)? else {
+            return Ok(None);
         };
-        if here {
-            self.stack.pop();
-            self.stack.push(Block::Map {
-                indent,
-                here: false,
-            });
-        } else {
-            match self.line_ahead()? {
-                Some(i) if i == indent && !self.dash_at(self.pos) => {}
-                None => {
-                    self.stack.pop();
-                    return Ok(None);
-                }
-                Some(i) if i < indent => {
-                    self.stack.pop();
-                    return Ok(None);
-                }
-                Some(_) => return Err(self.unexpected_indent(indent, "a key")),
-            }
-        }
         self.last = self.pos;
         self.fresh = false;
         let rest = &self.bytes[self.pos..self.line_end];
@@ -432,53 +447,7 @@ impl<'a> Source<'a> for YamlSource<'a> {
         if let Some(js) = &mut self.flow {
             return js.begin_array();
         }
-        match self.pending {
-            Pending::Inline { .. } if self.bytes.get(self.pos) == Some(&b'[') => {
-                self.start_flow(true)
-            }
-            Pending::Inline { item: true } if self.dash_at(self.pos) => {
-                self.stack.push(Block::Seq {
-                    indent: self.column(),
-                    here: true,
-                });
-                self.pending = Pending::None;
-                Ok(())
-            }
-            Pending::Below { indent, key } => match self.line_ahead()? {
-                Some(i) if self.dash_at(self.pos) && (i > indent || (key && i == indent)) => {
-                    self.stack.push(Block::Seq {
-                        indent: i,
-                        here: true,
-                    });
-                    self.pending = Pending::None;
-                    Ok(())
-                }
-                _ => Err(self.err(
-                    ErrorKind::Invalid,
-                    self.last,
-                    "expected a list (`- ` items under the key)",
-                )),
-            },
-            Pending::Document => match self.line_ahead()? {
-                Some(i) if self.dash_at(self.pos) => {
-                    self.stack.push(Block::Seq {
-                        indent: i,
-                        here: true,
-                    });
-                    self.pending = Pending::None;
-                    Ok(())
-                }
-                _ => Err(self.err(ErrorKind::Invalid, self.pos, "expected a list (`- ` items)")),
-            },
-            _ => Err(self.err(
-                ErrorKind::Invalid,
-                self.pos,
-                format!(
-                    "expected a list (`- ` items or `[…]`), found {}",
-                    self.describe(self.pos)
-                ),
-            )),
-        }
+        self.open(true)
     }
 
     fn next_item(&mut self) -> Result<Item<'a>, Error> {
@@ -487,30 +456,9 @@ impl<'a> Source<'a> for YamlSource<'a> {
             self.end_flow_if_closed();
             return Ok(item);
         }
-        let Some(&Block::Seq { indent, here }) = self.stack.last() else {
-            return Err(self.err(ErrorKind::Syntax, self.pos, "expected a list"));
+        let Some(indent) = self.entry(true)? else {
+            return Ok(Item::End);
         };
-        if here {
-            self.stack.pop();
-            self.stack.push(Block::Seq {
-                indent,
-                here: false,
-            });
-        } else {
-            match self.line_ahead()? {
-                Some(i) if i == indent && self.dash_at(self.pos) => {}
-                // A sequence written at its key's column ends at the key's next sibling.
-                Some(i) if i <= indent => {
-                    self.stack.pop();
-                    return Ok(Item::End);
-                }
-                None => {
-                    self.stack.pop();
-                    return Ok(Item::End);
-                }
-                Some(_) => return Err(self.unexpected_indent(indent, "`- `")),
-            }
-        }
         self.last = self.pos;
         self.fresh = false;
         let mut v = self.pos + 1;
