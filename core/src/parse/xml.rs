@@ -226,7 +226,13 @@ impl<'a> XmlSource<'a> {
                 Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => continue,
                 other => {
                     if let Some((t, tat)) = text.take() {
-                        self.ahead.push_back(Tok::Text { text: t, at: tat });
+                        // Blank text before a tag that opens an element is indentation, never a
+                        // value: not worth a token.
+                        let indentation =
+                            matches!(other, Event::Start(_) | Event::Empty(_)) && is_blank(&t);
+                        if !indentation {
+                            self.ahead.push_back(Tok::Text { text: t, at: tat });
+                        }
                     }
                     let tok = match other {
                         Event::Start(e) => {
