@@ -151,8 +151,9 @@ pub(crate) struct XmlSource<'a> {
 }
 
 impl<'a> XmlSource<'a> {
-    /// A cursor at `start` (where `<explain` begins) in `text`.
-    pub fn new(text: &'a str, start: usize) -> Self {
+    /// A cursor at `start` (where `<explain` begins) in `text`; `has_cr`: `text` holds a
+    /// carriage return (told once per input, not once per document).
+    pub fn new(text: &'a str, start: usize, has_cr: bool) -> Self {
         let mut reader = quick_xml::Reader::from_str(&text[start..]);
         let config = reader.config_mut();
         config.trim_text(false);
@@ -166,7 +167,7 @@ impl<'a> XmlSource<'a> {
             stack: Vec::new(),
             pending: Pending::Document,
             last: start,
-            has_cr: memchr::memchr(b'\r', &text.as_bytes()[start..]).is_some(),
+            has_cr,
         }
     }
 
