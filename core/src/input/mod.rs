@@ -9,6 +9,8 @@ pub mod log;
 
 use std::borrow::Cow;
 
+pub(crate) mod frames;
+
 use crate::error::{Error, ErrorKind};
 
 /// The formats PostgreSQL's EXPLAIN prints.

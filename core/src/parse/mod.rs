@@ -2,6 +2,7 @@
 
 mod build;
 mod json;
+pub mod text;
 mod xml;
 mod yaml;
 
@@ -87,12 +88,8 @@ fn parse_format(text: &str, format: Format, options: &ParseOptions) -> Result<Ve
 
 /// Parses TEXT. (The TEXT parser's entry point; auto_explain TEXT log entries come here too,
 /// with the plan alone: the `Query Text` is taken off by the log reader.)
-fn parse_text(_text: &str, _options: &ParseOptions) -> Result<Vec<Plan>, Error> {
-    Err(Error::raw(
-        ErrorKind::Unsupported,
-        "TEXT input is not supported yet; use FORMAT JSON, YAML or XML",
-        0,
-    ))
+fn parse_text(text: &str, options: &ParseOptions) -> Result<Vec<Plan>, Error> {
+    text::parse_text(text, options)
 }
 
 /// Parses every auto_explain entry of a server log, in log order; each plan gets the entry's
