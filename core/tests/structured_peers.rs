@@ -3,19 +3,16 @@
 //! with what Pg::Explain expects of it (`expected-json/`) and returns for it (`oracle/`):
 //! tree shape, node types, estimates, actual statistics, planning and execution time.
 
+mod support;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use planlint::{Format, Node, Plan};
 use serde_json::Value;
 
-/// shared/peer-plans/pg-explain beside the repository (or beside a folder holding it).
 fn peers() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .ancestors()
-        .map(|a| a.join("shared/peer-plans/pg-explain"))
-        .find(|p| p.is_dir())
-        .expect("shared/peer-plans/pg-explain beside the repository (the peer suite is required)")
+    support::peer_dir("pg-explain")
 }
 
 /// Every oracle file whose input is YAML or XML: (input path, format, oracle).
