@@ -1,0 +1,89 @@
+//! Index advice: from the conditions a plan shows to `CREATE INDEX` statements.
+//!
+//! [`expr`] parses the expressions plans carry; [`index`] finds the situations an index would
+//! fix (a scan that discards most of what it reads, the inner side of a nested loop run many
+//! times, a Limit over a big Sort, a foreign-key trigger scanning an unindexed table) and
+//! derives the index. [`suggest_indexes`] is the entry point.
+//!
+//! The advice comes from the plan alone (no catalog): it is conservative. Whatever the advisor
+//! cannot read with certainty (an unparseable or opaque condition, an ambiguous constraint
+//! name, a function whose immutability it cannot know) gives no advice rather than a guess.
+
+use serde::Serialize;
+
+use crate::model::{NodeId, Plan};
+
+pub mod expr;
+pub mod index;
+
+/// What kind of index a suggestion is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IndexKind {
+    /// A btree on plain columns.
+    Btree,
+    /// A btree whose `INCLUDE` columns allow an index-only scan.
+    Covering,
+    /// A partial btree (`WHERE col = 'constant'`, `WHERE col IS NULL`).
+    Partial,
+    /// A btree on an expression (`lower(email)`).
+    Expression,
+    /// A GIN index for jsonb or array operators (`@>`, `?`, `&&`).
+    Gin,
+    /// A GIN trigram index (`gin_trgm_ops`) for `LIKE '%x%'` / `ILIKE` (needs pg_trgm).
+    Trigram,
+    /// A btree on the referencing column of a foreign key.
+    ForeignKey,
+}
+
+/// A finding (rule and node) a suggestion addresses.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Addressed {
+    /// The rule id of the situation (`seq-scan-filter`, `index-filter`, `nested-loop-blowup`,
+    /// `correlated-subplan`, `sort-for-limit`, `trigger-time`, `non-sargable`).
+    pub rule: &'static str,
+    /// The node concerned (absent for plan-level findings such as triggers).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub node: Option<NodeId>,
+}
+
+/// One index to create.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndexSuggestion {
+    /// What kind of index it is.
+    pub kind: IndexKind,
+    /// The schema (from VERBOSE plans; absent otherwise: the search path decides).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema: Option<String>,
+    /// The table.
+    pub table: String,
+    /// Access method: `btree` or `gin`.
+    pub method: &'static str,
+    /// The key elements as SQL (`customer_id`, `lower(email)`, `name gin_trgm_ops`, `total DESC`).
+    pub columns: Vec<String>,
+    /// `INCLUDE` columns.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub include: Vec<String>,
+    /// The partial-index predicate (`WHERE …`), as SQL.
+    #[serde(rename = "where", skip_serializing_if = "Option::is_none")]
+    pub predicate: Option<String>,
+    /// The index name: deterministic, at most 63 bytes.
+    pub name: String,
+    /// `CREATE INDEX CONCURRENTLY …;`
+    pub sql: String,
+    /// The findings it addresses.
+    pub addresses: Vec<Addressed>,
+    /// What it should change, with the plan's numbers.
+    pub effect: String,
+    /// An index the plan uses that this one extends (it can replace it once verified).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub extends: Option<String>,
+    /// Caveats: extensions needed, VACUUM for index-only scans, assumptions made.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// The indexes that would fix what the plan shows, deduplicated, in a stable order.
+pub fn suggest_indexes(plan: &Plan) -> Vec<IndexSuggestion> {
+    index::suggest(plan, &index::Thresholds::default())
+}
