@@ -1086,7 +1086,12 @@ fn typmod(i: &str) -> Res<'_, &str> {
 }
 
 fn array_dim(i: &str) -> Res<'_, &str> {
-    recognize((char('['), take_while(|c: char| c.is_ascii_digit()), char(']'))).parse(i)
+    recognize((
+        char('['),
+        take_while(|c: char| c.is_ascii_digit()),
+        char(']'),
+    ))
+    .parse(i)
 }
 
 /// A type name after `::`: `text`, `"char"`, `public.mood`, `character varying(10)`,
@@ -1207,7 +1212,11 @@ fn infix(i: &str) -> Option<(Infix, u8, &str)> {
     };
     for (word, op) in [("LIKE", "LIKE"), ("ILIKE", "ILIKE")] {
         if let Ok((r, _)) = kw(word)(j) {
-            let op = if neg { format!("NOT {op}") } else { op.to_string() };
+            let op = if neg {
+                format!("NOT {op}")
+            } else {
+                op.to_string()
+            };
             return Some((Infix::Binary(op, bp::LIKE), bp::LIKE, r));
         }
     }
@@ -1356,7 +1365,9 @@ fn is_test(i: &str) -> Res<'_, String> {
     // IS [NOT] JSON [VALUE|ARRAY|OBJECT|SCALAR] [WITH|WITHOUT UNIQUE [KEYS]] (16+): verbatim
     if let Ok((mut r, _)) = kw("JSON")(r) {
         out.push_str("JSON");
-        for w in ["VALUE", "ARRAY", "OBJECT", "SCALAR", "WITH", "WITHOUT", "UNIQUE", "KEYS"] {
+        for w in [
+            "VALUE", "ARRAY", "OBJECT", "SCALAR", "WITH", "WITHOUT", "UNIQUE", "KEYS",
+        ] {
             if let Ok((rr, _)) = (tag(" "), kw(w)).parse(r) {
                 out.push(' ');
                 out.push_str(w);
@@ -1971,14 +1982,16 @@ impl Expr {
                 }
                 rhs.walk(f);
             }
-            Expr::Bool(_, args) | Expr::Array { items: args, .. } | Expr::Row { items: args, .. } => {
-                args.iter().for_each(|a| a.walk(f))
-            }
+            Expr::Bool(_, args)
+            | Expr::Array { items: args, .. }
+            | Expr::Row { items: args, .. } => args.iter().for_each(|a| a.walk(f)),
             Expr::In { expr, list, .. } => {
                 expr.walk(f);
                 list.iter().for_each(|a| a.walk(f));
             }
-            Expr::Between { expr, low, high, .. } => {
+            Expr::Between {
+                expr, low, high, ..
+            } => {
                 expr.walk(f);
                 low.walk(f);
                 high.walk(f);
@@ -2043,14 +2056,16 @@ impl Expr {
                 }
                 rhs.walk_mut(f);
             }
-            Expr::Bool(_, args) | Expr::Array { items: args, .. } | Expr::Row { items: args, .. } => {
-                args.iter_mut().for_each(|a| a.walk_mut(f))
-            }
+            Expr::Bool(_, args)
+            | Expr::Array { items: args, .. }
+            | Expr::Row { items: args, .. } => args.iter_mut().for_each(|a| a.walk_mut(f)),
             Expr::In { expr, list, .. } => {
                 expr.walk_mut(f);
                 list.iter_mut().for_each(|a| a.walk_mut(f));
             }
-            Expr::Between { expr, low, high, .. } => {
+            Expr::Between {
+                expr, low, high, ..
+            } => {
                 expr.walk_mut(f);
                 low.walk_mut(f);
                 high.walk_mut(f);
@@ -2180,7 +2195,12 @@ mod tests {
 
     #[test]
     fn sort_items() {
-        for s in ["o.total DESC", "x NULLS FIRST", "(a + 1) DESC NULLS LAST", "x USING <"] {
+        for s in [
+            "o.total DESC",
+            "x NULLS FIRST",
+            "(a + 1) DESC NULLS LAST",
+            "x USING <",
+        ] {
             assert_eq!(parse_sort_item(s).unwrap().to_string(), s);
         }
     }
@@ -2211,7 +2231,11 @@ mod tests {
         let negs = format!("{}x", "- ".repeat(100_000));
         assert_eq!(parse(&negs).unwrap_err().kind, ExprErrorKind::TooDeep);
         // but the depth plans use is fine
-        let ok = format!("{}x{}", "(".repeat(MAX_DEPTH - 2), ")".repeat(MAX_DEPTH - 2));
+        let ok = format!(
+            "{}x{}",
+            "(".repeat(MAX_DEPTH - 2),
+            ")".repeat(MAX_DEPTH - 2)
+        );
         rt(&ok);
     }
 }

@@ -136,12 +136,18 @@ fn filter_situation(n: &Node, t: &Thresholds) -> bool {
     let removed = total(n.rows_removed_by_filter, n);
     let kept = total(n.actual_rows, n);
     let per_loop = n.actual_rows.unwrap_or(0.0) + n.rows_removed_by_filter.unwrap_or(0.0);
-    removed >= t.min_rows_removed && removed / (removed + kept) >= share && per_loop >= t.min_rows_per_loop
+    removed >= t.min_rows_removed
+        && removed / (removed + kept) >= share
+        && per_loop >= t.min_rows_per_loop
 }
 
 /// `Limit → [Gather Merge] → Sort → [Gather] → scan` where the Sort reads far more rows than
 /// the Limit returns.
-fn sort_under_limit<'p>(plan: &'p Plan, limit: &'p Node, t: &Thresholds) -> Option<(&'p Node, &'p Node)> {
+fn sort_under_limit<'p>(
+    plan: &'p Plan,
+    limit: &'p Node,
+    t: &Thresholds,
+) -> Option<(&'p Node, &'p Node)> {
     let only_child = |n: &'p Node| match n.children.as_slice() {
         [c] => Some(&plan.nodes[*c]),
         _ => None,
@@ -160,7 +166,10 @@ fn sort_under_limit<'p>(plan: &'p Plan, limit: &'p Node, t: &Thresholds) -> Opti
     }
     if !matches!(
         scan.node_type(),
-        NodeType::SeqScan | NodeType::IndexScan | NodeType::IndexOnlyScan | NodeType::BitmapHeapScan
+        NodeType::SeqScan
+            | NodeType::IndexScan
+            | NodeType::IndexOnlyScan
+            | NodeType::BitmapHeapScan
     ) || scan.relation_name.is_none()
     {
         return None;
@@ -296,15 +305,21 @@ fn key_side(e: &Expr, own: &Own, value_type: Option<&str>) -> Option<(String, St
         return None;
     }
     let indexable = match e {
-        Expr::Func(f) if matches!(f.args, FuncArgs::List { .. }) && f.over.is_none() && f.filter.is_none() => {
+        Expr::Func(f)
+            if matches!(f.args, FuncArgs::List { .. })
+                && f.over.is_none()
+                && f.filter.is_none() =>
+        {
             let name = f.base_name();
             IMMUTABLE_FUNCS.contains(&name.as_str())
                 // date_trunc(text, timestamp) is immutable; with timestamptz it is not.
                 || (name == "date_trunc" && value_type == Some("timestamp without time zone"))
         }
-        Expr::Op { op, lhs: Some(l), rhs } => {
-            JSON_ACCESS_OPS.contains(&op.as_str()) && l.column().is_some() && !own.has_own(rhs)
-        }
+        Expr::Op {
+            op,
+            lhs: Some(l),
+            rhs,
+        } => JSON_ACCESS_OPS.contains(&op.as_str()) && l.column().is_some() && !own.has_own(rhs),
         _ => false,
     };
     if !indexable {
@@ -370,7 +385,9 @@ fn classify(c: &Expr, own: &Own) -> Conj {
             // `= ANY (array)` is an equality btree handles; `op ALL (…)` and other
             // quantified forms are not indexable here.
             let (value, any) = match value.unparen() {
-                Expr::Prefix { keyword, arg, .. } if keyword.eq_ignore_ascii_case("ANY") => (&**arg, true),
+                Expr::Prefix { keyword, arg, .. } if keyword.eq_ignore_ascii_case("ANY") => {
+                    (&**arg, true)
+                }
                 Expr::Prefix { .. } => return Conj::Residual,
                 _ => (value, false),
             };
@@ -411,9 +428,13 @@ fn classify(c: &Expr, own: &Own) -> Conj {
                 _ => Conj::Residual,
             }
         }
-        Expr::Between { expr, negated: false, symmetric: false, low, high }
-            if is_value(low, own) && is_value(high, own) =>
-        {
+        Expr::Between {
+            expr,
+            negated: false,
+            symmetric: false,
+            low,
+            high,
+        } if is_value(low, own) && is_value(high, own) => {
             match key_side(expr, own, value_type(low)) {
                 Some((sql, token, is_expr)) => Conj::Key(Elem {
                     sql,
@@ -426,21 +447,26 @@ fn classify(c: &Expr, own: &Own) -> Conj {
                 None => Conj::Residual,
             }
         }
-        Expr::In { expr, negated: false, list } if list.iter().all(|v| is_value(v, own)) => {
-            match key_side(expr, own, None) {
-                Some((sql, token, is_expr)) => Conj::Key(Elem {
-                    sql,
-                    token,
-                    is_expr,
-                    role: Role::Eq,
-                    literal: false,
-                    conj: conj_sql(),
-                }),
-                None => Conj::Residual,
-            }
-        }
+        Expr::In {
+            expr,
+            negated: false,
+            list,
+        } if list.iter().all(|v| is_value(v, own)) => match key_side(expr, own, None) {
+            Some((sql, token, is_expr)) => Conj::Key(Elem {
+                sql,
+                token,
+                is_expr,
+                role: Role::Eq,
+                literal: false,
+                conj: conj_sql(),
+            }),
+            None => Conj::Residual,
+        },
         // a boolean column (`active`, `NOT active`)
-        Expr::Column(p) if own.owns(p) => Conj::Pred(conj_sql(), p.last().map(|i| i.name.clone()).unwrap_or_default()),
+        Expr::Column(p) if own.owns(p) => Conj::Pred(
+            conj_sql(),
+            p.last().map(|i| i.name.clone()).unwrap_or_default(),
+        ),
         Expr::Not(inner) if inner.column().is_some_and(|p| own.owns(p)) => {
             Conj::Pred(conj_sql(), token_of(inner))
         }
@@ -492,7 +518,11 @@ fn token_of(e: &Expr) -> String {
         Expr::Func(f) => parts.push(f.base_name()),
         Expr::Column(p) => parts.extend(p.last().map(|i| i.name.clone())),
         Expr::Literal(l) => {
-            let w: String = l.chars().filter(|c| c.is_ascii_alphanumeric()).take(12).collect();
+            let w: String = l
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .take(12)
+                .collect();
             if !w.is_empty() {
                 parts.push(w);
             }
@@ -529,7 +559,10 @@ fn existing_index(plan: &Plan, n: &Node, own: &Own) -> Option<(String, Vec<Elem>
         NodeType::BitmapHeapScan => match n.children.as_slice() {
             [c] if *plan.nodes[*c].node_type() == NodeType::BitmapIndexScan => {
                 let b = &plan.nodes[*c];
-                (b.index_name.clone()?, b.conditions.as_ref().and_then(|c| c.index_cond.clone()))
+                (
+                    b.index_name.clone()?,
+                    b.conditions.as_ref().and_then(|c| c.index_cond.clone()),
+                )
             }
             _ => return None,
         },
@@ -605,7 +638,10 @@ impl Draft {
             let _ = write!(definition, " WHERE {p}");
         }
         let name = index_name(&tokens, &definition);
-        let sql = format!("CREATE INDEX CONCURRENTLY {} ON {definition};", Ident::new(&name));
+        let sql = format!(
+            "CREATE INDEX CONCURRENTLY {} ON {definition};",
+            Ident::new(&name)
+        );
         IndexSuggestion {
             kind: self.kind,
             schema: self.schema,
@@ -632,7 +668,13 @@ fn index_name(tokens: &[&str], definition: &str) -> String {
     for t in tokens {
         let t: String = t
             .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' })
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
             .collect();
         for part in t.split('_').filter(|p| !p.is_empty()) {
             if !name.is_empty() {
@@ -673,7 +715,13 @@ fn fmt_count(v: f64) -> String {
 
 /// The situations a scan's index addresses: its own rule, plus the nested loop or SubPlan that
 /// runs it many times.
-fn addresses(plan: &Plan, n: &Node, sort: Option<&Node>, non_sargable: bool, t: &Thresholds) -> Vec<Addressed> {
+fn addresses(
+    plan: &Plan,
+    n: &Node,
+    sort: Option<&Node>,
+    non_sargable: bool,
+    t: &Thresholds,
+) -> Vec<Addressed> {
     let mut out = Vec::new();
     if let Some(s) = sort {
         out.push(Addressed {
@@ -750,7 +798,10 @@ fn for_scan(plan: &Plan, n: &Node, sort: Option<&Node>, t: &Thresholds) -> Optio
         for part in c.conjuncts() {
             match classify(part, &own) {
                 Conj::Key(e) => {
-                    if !elems.iter().any(|(x, _)| x.sql == e.sql && x.role == e.role) {
+                    if !elems
+                        .iter()
+                        .any(|(x, _)| x.sql == e.sql && x.role == e.role)
+                    {
                         elems.push((e, *from_filter));
                     }
                 }
@@ -783,8 +834,16 @@ fn for_scan(plan: &Plan, n: &Node, sort: Option<&Node>, t: &Thresholds) -> Optio
     let existing = existing_index(plan, n, &own).filter(|(name, _, _)| !is_constraint_index(name));
 
     let is = |e: &Elem, roles: &[Role]| roles.contains(&e.role);
-    let eqs: Vec<&Elem> = elems.iter().map(|(e, _)| e).filter(|e| is(e, &[Role::Eq])).collect();
-    let ranges: Vec<&Elem> = elems.iter().map(|(e, _)| e).filter(|e| is(e, &[Role::Range])).collect();
+    let eqs: Vec<&Elem> = elems
+        .iter()
+        .map(|(e, _)| e)
+        .filter(|e| is(e, &[Role::Eq]))
+        .collect();
+    let ranges: Vec<&Elem> = elems
+        .iter()
+        .map(|(e, _)| e)
+        .filter(|e| is(e, &[Role::Range]))
+        .collect();
     let gins: Vec<&Elem> = elems
         .iter()
         .map(|(e, _)| e)
@@ -809,7 +868,11 @@ fn for_scan(plan: &Plan, n: &Node, sort: Option<&Node>, t: &Thresholds) -> Optio
     let removed_share = {
         let kept = total(n.actual_rows, n);
         let removed = total(n.rows_removed_by_filter, n);
-        if kept + removed > 0.0 { removed / (kept + removed) } else { 0.0 }
+        if kept + removed > 0.0 {
+            removed / (kept + removed)
+        } else {
+            0.0
+        }
     };
     let plain_existing = existing
         .as_ref()
@@ -817,23 +880,30 @@ fn for_scan(plan: &Plan, n: &Node, sort: Option<&Node>, t: &Thresholds) -> Optio
     let selective_literal = plain_existing.is_some()
         && sort_elems.is_empty()
         && removed_share >= t.seq_min_removed_share
-        && elems.iter().any(|(e, f)| *f && e.literal && !e.is_expr && e.role == Role::Eq);
-    let extend = plain_existing.filter(|(_, ex, _)| {
-        selective_literal || ex.iter().all(|e| e.role == Role::Eq)
-    });
+        && elems
+            .iter()
+            .any(|(e, f)| *f && e.literal && !e.is_expr && e.role == Role::Eq);
+    let extend = plain_existing
+        .filter(|(_, ex, _)| selective_literal || ex.iter().all(|e| e.role == Role::Eq));
 
     if !sort_elems.is_empty() {
         // equality columns, then the sort keys (the index returns rows in ORDER BY order)
         if let Some((_, ex, _)) = extend {
-            ex.iter().filter(|e| e.role == Role::Eq).for_each(|e| push(&mut columns, &e.sql, &e.token));
+            ex.iter()
+                .filter(|e| e.role == Role::Eq)
+                .for_each(|e| push(&mut columns, &e.sql, &e.token));
         }
         for e in &eqs {
             if !sort_elems.iter().any(|(s, _, _)| *s == e.sql) {
                 push(&mut columns, &e.sql, &e.token);
             }
         }
-        let mixed = sort_items.iter().any(|i| i.direction == Some(Direction::Desc))
-            && sort_items.iter().any(|i| i.direction != Some(Direction::Desc));
+        let mixed = sort_items
+            .iter()
+            .any(|i| i.direction == Some(Direction::Desc))
+            && sort_items
+                .iter()
+                .any(|i| i.direction != Some(Direction::Desc));
         for ((sql, token, _), item) in sort_elems.iter().zip(&sort_items) {
             let mut col = sql.clone();
             // an all-DESC order is an ascending index read backward
@@ -868,7 +938,9 @@ fn for_scan(plan: &Plan, n: &Node, sort: Option<&Node>, t: &Thresholds) -> Optio
                 push(&mut columns, &e.sql, &e.token);
             }
         }
-        if !columns.iter().any(|(c, _)| ranges.iter().any(|r| r.sql == *c))
+        if !columns
+            .iter()
+            .any(|(c, _)| ranges.iter().any(|r| r.sql == *c))
             && let Some(r) = ranges.first()
         {
             push(&mut columns, &r.sql, &r.token);
@@ -883,8 +955,10 @@ fn for_scan(plan: &Plan, n: &Node, sort: Option<&Node>, t: &Thresholds) -> Optio
         method = "gin";
         if g.role == Role::Trigram {
             kind = IndexKind::Trigram;
-            columns.push((format!("{} gin_trgm_ops", g.sql), format!("{}_trgm", g.token)));
-            notes.push("needs the pg_trgm extension: CREATE EXTENSION IF NOT EXISTS pg_trgm;".into());
+            columns.push((format!("{} gin_trgm_ops", g.sql), g.token.clone()));
+            notes.push(
+                "needs the pg_trgm extension: CREATE EXTENSION IF NOT EXISTS pg_trgm;".into(),
+            );
         } else {
             kind = IndexKind::Gin;
             columns.push((g.sql.clone(), g.token.clone()));
@@ -928,7 +1002,8 @@ fn for_scan(plan: &Plan, n: &Node, sort: Option<&Node>, t: &Thresholds) -> Optio
         }
     }
 
-    let non_sargable = elems.iter().any(|(e, _)| e.is_expr) || sort_elems.iter().any(|(_, _, x)| *x);
+    let non_sargable =
+        elems.iter().any(|(e, _)| e.is_expr) || sort_elems.iter().any(|(_, _, x)| *x);
     let mut include: Vec<String> = Vec::new();
     if method == "btree" {
         if non_sargable {
@@ -950,7 +1025,20 @@ fn for_scan(plan: &Plan, n: &Node, sort: Option<&Node>, t: &Thresholds) -> Optio
             ));
         }
     }
-    let mut d = finish_scan_draft(plan, n, sort, &table, method, kind, columns, predicate, extends, notes, non_sargable, t);
+    let mut d = finish_scan_draft(
+        plan,
+        n,
+        sort,
+        &table,
+        method,
+        kind,
+        columns,
+        predicate,
+        extends,
+        notes,
+        non_sargable,
+        t,
+    );
     d.include = include;
     Some(d)
 }
@@ -969,7 +1057,12 @@ fn tiny(n: &Node, t: &Thresholds) -> bool {
 
 /// The VERBOSE output columns the key lacks, when all of them are plain columns of the scan
 /// (few enough to include): with them the scan can be index-only.
-fn include_columns(n: &Node, own: &Own, columns: &[(String, String)], t: &Thresholds) -> Option<Vec<String>> {
+fn include_columns(
+    n: &Node,
+    own: &Own,
+    columns: &[(String, String)],
+    t: &Thresholds,
+) -> Option<Vec<String>> {
     const SYSTEM: &[&str] = &["ctid", "tableoid", "xmin", "xmax", "cmin", "cmax"];
     let mut include: Vec<String> = Vec::new();
     for item in n.output.as_ref()? {
@@ -1021,11 +1114,19 @@ fn finish_scan_draft(
             let _ = write!(
                 effect,
                 ", then {} sorted them for a Limit: with this index the scan returns rows in order and stops after the rows the Limit needs",
-                if *s.node_type() == NodeType::Sort { "a Sort" } else { "a sort" }
+                if *s.node_type() == NodeType::Sort {
+                    "a Sort"
+                } else {
+                    "a sort"
+                }
             );
         }
         None => {
-            let _ = write!(effect, ": with this index it reads about the {} rows it returns", fmt_count(kept));
+            let _ = write!(
+                effect,
+                ": with this index it reads about the {} rows it returns",
+                fmt_count(kept)
+            );
         }
     }
     Draft {
@@ -1063,7 +1164,11 @@ fn singular(name: &str) -> String {
 
 /// The referencing table and column of a foreign key named by PostgreSQL's default rule
 /// (`<table>_<column>_fkey`), when the name says it unambiguously.
-fn fk_parts(constraint: &str, referenced: &str, known: &BTreeSet<&str>) -> Option<(String, String)> {
+fn fk_parts(
+    constraint: &str,
+    referenced: &str,
+    known: &BTreeSet<&str>,
+) -> Option<(String, String)> {
     let stem = constraint.strip_suffix("_fkey")?;
     let splits: Vec<(&str, &str)> = stem
         .match_indices('_')
@@ -1075,13 +1180,23 @@ fn fk_parts(constraint: &str, referenced: &str, known: &BTreeSet<&str>) -> Optio
         _ => None,
     };
     // a table the plan names (self-references, or the referencing table scanned elsewhere)
-    let by_table: Vec<_> = splits.iter().copied().filter(|(a, _)| known.contains(a)).collect();
+    let by_table: Vec<_> = splits
+        .iter()
+        .copied()
+        .filter(|(a, _)| known.contains(a))
+        .collect();
     if let Some(p) = one(by_table) {
         return Some(p);
     }
     // the column named after the referenced table: product_id → products
-    let want = [format!("{}_id", singular(referenced)), format!("{referenced}_id")];
-    one(splits.into_iter().filter(|(_, b)| want.iter().any(|w| w == b)).collect())
+    let want = [
+        format!("{}_id", singular(referenced)),
+        format!("{referenced}_id"),
+    ];
+    one(splits
+        .into_iter()
+        .filter(|(_, b)| want.iter().any(|w| w == b))
+        .collect())
 }
 
 fn for_fk_triggers(plan: &Plan, t: &Thresholds) -> Vec<Draft> {
