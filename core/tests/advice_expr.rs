@@ -139,7 +139,8 @@ fn every_corpus_expression_parses_and_round_trips() {
     let mut failures = Vec::new();
     let mut used_exceptions = Vec::new();
     for entry in &entries {
-        let plans = planlint::parse(&entry.read()).unwrap_or_else(|e| panic!("{}: {e}", entry.path));
+        let plans =
+            planlint::parse(&entry.read()).unwrap_or_else(|e| panic!("{}: {e}", entry.path));
         for plan in &plans {
             for (key, text, sort) in expressions(plan) {
                 total += 1;
@@ -199,8 +200,13 @@ fn corpus_conditions_have_the_expected_shape() {
     };
     assert_eq!(op, "=");
     let col = lhs.as_ref().unwrap().column().unwrap();
-    assert_eq!(col.iter().map(|i| i.name.as_str()).collect::<Vec<_>>(), ["orders", "promo_code"]);
-    assert!(matches!(&**rhs, expr::Expr::Cast(inner, ty) if ty == "text" && matches!(&**inner, expr::Expr::Literal(l) if l == "'P0042'")));
+    assert_eq!(
+        col.iter().map(|i| i.name.as_str()).collect::<Vec<_>>(),
+        ["orders", "promo_code"]
+    );
+    assert!(
+        matches!(&**rhs, expr::Expr::Cast(inner, ty) if ty == "text" && matches!(&**inner, expr::Expr::Literal(l) if l == "'P0042'"))
+    );
 
     // PostgreSQL 17+ prints hashed subplan tests as ANY (… = (hashed SubPlan n).col1)
     let entry = find("subplan_hashed", "analyze", 17);
@@ -211,5 +217,8 @@ fn corpus_conditions_have_the_expected_shape() {
         .find_map(|n| n.filter.as_deref())
         .expect("a filter");
     let e = expr::parse(filter).unwrap();
-    assert!(e.is_opaque(), "a subplan test is opaque to the advisor: {filter}");
+    assert!(
+        e.is_opaque(),
+        "a subplan test is opaque to the advisor: {filter}"
+    );
 }
