@@ -2,59 +2,18 @@
 //! and renders back to exactly the text the server printed (the round trip proves the tree
 //! holds everything), except the listed exceptions, each with its reason.
 
+mod advice_corpus;
+
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
 use planlint::Plan;
 use planlint::advice::expr::{self, ExprError};
 
-/// One corpus file (read from corpus/manifest.json as plain JSON, so that log entries without
-/// a query name do not matter here).
-struct Entry {
-    path: String,
-    major: u64,
-    query: String,
-    variant: String,
-}
-
-impl Entry {
-    fn read(&self) -> String {
-        let p = corpus().join(&self.path);
-        std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-    }
-}
-
-fn corpus() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../corpus")
-}
-
-/// The raw JSON captures of the corpus (fails if the corpus is missing: it is the ground truth).
-fn json_entries() -> Vec<Entry> {
-    let text = std::fs::read_to_string(corpus().join("manifest.json"))
-        .expect("corpus/manifest.json (the corpus is required)");
-    let v: serde_json::Value = serde_json::from_str(&text).expect("a valid manifest");
-    let s = |e: &serde_json::Value, k: &str| e[k].as_str().unwrap_or("").to_string();
-    let out: Vec<Entry> = v
-        .as_array()
-        .expect("a list")
-        .iter()
-        .filter(|e| e["format"] == "json" && e["framing"] == "raw")
-        .map(|e| Entry {
-            path: s(e, "path"),
-            major: e["major"].as_u64().unwrap_or(0),
-            query: s(e, "query"),
-            variant: s(e, "variant"),
-        })
-        .collect();
-    assert!(!out.is_empty(), "the corpus has JSON plans");
-    out
-}
-
-fn find(query: &str, variant: &str, major: u64) -> Entry {
-    json_entries()
+fn find(query: &str, variant: &str, major: u64) -> advice_corpus::Entry {
+    advice_corpus::captures(query, variant)
         .into_iter()
-        .find(|e| e.query == query && e.variant == variant && e.major == major)
-        .unwrap_or_else(|| panic!("no corpus entry {query}/{variant} on {major}"))
+        .find(|e| e.major == major)
+        .unwrap_or_else(|| panic!("no corpus capture {query}/{variant} on {major}"))
 }
 
 /// Expressions the grammar deliberately does not cover, with the reason (exact text).
@@ -132,7 +91,7 @@ fn round_trip(text: &str, sort: bool) -> Result<String, ExprError> {
 
 #[test]
 fn every_corpus_expression_parses_and_round_trips() {
-    let entries = json_entries();
+    let entries = advice_corpus::json_entries();
     let mut total = 0usize;
     let mut distinct: BTreeMap<(&'static str, String), bool> = BTreeMap::new();
     let mut per_key: BTreeMap<&'static str, usize> = BTreeMap::new();

@@ -830,8 +830,16 @@ fn for_scan(plan: &Plan, n: &Node, sort: Option<&Node>, t: &Thresholds) -> Optio
         }
         sort_elems.push(key_side(&item.expr, &own, None)?);
     }
+    // A filter situation needs something indexable in the Filter: otherwise the index the scan
+    // uses already serves everything an index can.
+    if sort.is_none() && !elems.iter().any(|(_, f)| *f) && preds.is_empty() {
+        return None;
+    }
     // The index the scan uses, unless it is a constraint's (which a wider index cannot replace).
-    let existing = existing_index(plan, n, &own).filter(|(name, _, _)| !is_constraint_index(name));
+    let used = existing_index(plan, n, &own);
+    let existing = used
+        .clone()
+        .filter(|(name, _, _)| !is_constraint_index(name));
 
     let is = |e: &Elem, roles: &[Role]| roles.contains(&e.role);
     let eqs: Vec<&Elem> = elems
@@ -982,7 +990,7 @@ fn for_scan(plan: &Plan, n: &Node, sort: Option<&Node>, t: &Thresholds) -> Optio
     }
 
     if method == "btree"
-        && let Some((index, ex, _)) = &existing
+        && let Some((index, ex, _)) = &used
     {
         let ex_sqls: Vec<&str> = ex.iter().map(|e| e.sql.as_str()).collect();
         let key_sqls: Vec<&str> = columns.iter().map(|(c, _)| c.as_str()).collect();
@@ -990,7 +998,7 @@ fn for_scan(plan: &Plan, n: &Node, sort: Option<&Node>, t: &Thresholds) -> Optio
             // the index the scan uses already has these columns
             return None;
         }
-        if extend.is_some() && key_sqls.len() > ex_sqls.len() {
+        if extend.is_some() && key_sqls.len() > ex_sqls.len() && !is_constraint_index(index) {
             extends = Some(index.clone());
             notes.push(format!(
                 "extends {index}, which the plan uses: once the plan uses the new index, {index} may be redundant (check its definition and other queries before dropping it)"
