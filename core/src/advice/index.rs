@@ -80,7 +80,7 @@ pub fn suggest(plan: &Plan, t: &Thresholds) -> Vec<IndexSuggestion> {
     for n in &plan.nodes {
         if *n.node_type() == NodeType::Limit
             && let Some((sort, scan)) = sort_under_limit(plan, n, t)
-            && let Some(d) = for_scan(plan, scan, Some(sort), t)
+            && let Some(d) = for_scan(plan, scan, Some(sort), None, t)
         {
             sorted_scans.insert(scan.id);
             drafts.push(d);
@@ -90,8 +90,15 @@ pub fn suggest(plan: &Plan, t: &Thresholds) -> Vec<IndexSuggestion> {
         if sorted_scans.contains(&n.id) || !filter_situation(n, t) {
             continue;
         }
-        if let Some(d) = for_scan(plan, n, None, t) {
+        if let Some(d) = for_scan(plan, n, None, None, t) {
             drafts.push(d);
+        }
+    }
+    for n in &plan.nodes {
+        for scan in join_filter_situation(plan, n, t) {
+            if let Some(d) = for_scan(plan, scan, None, Some(n), t) {
+                drafts.push(d);
+            }
         }
     }
     drafts.extend(for_fk_triggers(plan, t));
@@ -182,6 +189,52 @@ fn sort_under_limit<'p>(
         && input >= t.sort_min_ratio * returned
         && per_loop >= t.min_rows_per_loop)
         .then_some((sort, scan))
+}
+
+/// The rows a nested loop's outer side produced (all loops).
+fn outer_rows(plan: &Plan, nl: &Node) -> f64 {
+    nl.children
+        .iter()
+        .map(|&c| &plan.nodes[c])
+        .find(|c| c.parent_relationship == Some(ParentRelationship::Outer))
+        .map_or(0.0, |o| total(o.actual_rows, o))
+}
+
+/// A nested loop whose Join Filter discards most row pairs: the Seq Scans of its two sides
+/// (the inner one usually under a Materialize). An index on the join column of a big side lets
+/// the planner make it the inner side of a parameterized nested loop; a tiny side is skipped
+/// later.
+fn join_filter_situation<'p>(plan: &'p Plan, nl: &'p Node, t: &Thresholds) -> Vec<&'p Node> {
+    let mut out = Vec::new();
+    if *nl.node_type() != NodeType::NestedLoop || nl.loops() == 0 {
+        return out;
+    }
+    let Some(c) = nl.conditions.as_ref().filter(|c| c.join_filter.is_some()) else {
+        return out;
+    };
+    let removed = total(c.rows_removed_by_join_filter, nl);
+    let kept = total(nl.actual_rows, nl);
+    if removed < t.min_rows_removed || removed / (removed + kept) < t.seq_min_removed_share {
+        return out;
+    }
+    for &child in &nl.children {
+        let mut side = &plan.nodes[child];
+        if !matches!(
+            side.parent_relationship,
+            Some(ParentRelationship::Outer | ParentRelationship::Inner)
+        ) {
+            continue;
+        }
+        if *side.node_type() == NodeType::Materialize
+            && let [c] = side.children.as_slice()
+        {
+            side = &plan.nodes[*c];
+        }
+        if *side.node_type() == NodeType::SeqScan && side.relation_name.is_some() {
+            out.push(side);
+        }
+    }
+    out
 }
 
 // ------------------------------------------------------------------------------------------
@@ -782,7 +835,13 @@ fn is_constraint_index(name: &str) -> bool {
 }
 
 /// The index for a scan (its conditions, and the sort keys of a Sort under a Limit).
-fn for_scan(plan: &Plan, n: &Node, sort: Option<&Node>, t: &Thresholds) -> Option<Draft> {
+fn for_scan(
+    plan: &Plan,
+    n: &Node,
+    sort: Option<&Node>,
+    join: Option<&Node>,
+    t: &Thresholds,
+) -> Option<Draft> {
     let table = n.relation_name.clone()?;
     let own = Own {
         alias: n.alias.as_deref().unwrap_or(&table),
@@ -794,7 +853,13 @@ fn for_scan(plan: &Plan, n: &Node, sort: Option<&Node>, t: &Thresholds) -> Optio
     let mut elems: Vec<(Elem, bool)> = Vec::new(); // with: comes from the Filter
     let mut preds: Vec<(String, String)> = Vec::new();
     let mut residual = false;
-    for (c, from_filter) in &conditions(n)? {
+    let mut conds = conditions(n)?;
+    if let Some(nl) = join {
+        // the Join Filter's conditions on this scan's columns, the outer side's as values
+        let text = nl.conditions.as_ref()?.join_filter.as_deref()?;
+        conds.push((expr::parse(text).ok()?, true));
+    }
+    for (c, from_filter) in &conds {
         for part in c.conjuncts() {
             match classify(part, &own) {
                 Conj::Key(e) => {
@@ -1020,7 +1085,11 @@ fn for_scan(plan: &Plan, n: &Node, sort: Option<&Node>, t: &Thresholds) -> Optio
             kind = IndexKind::Partial;
         }
         // INCLUDE the output columns when that allows an index-only scan of many rows.
-        if sort.is_none() && !residual && total(n.actual_rows, n) >= t.include_min_rows {
+        if sort.is_none()
+            && join.is_none()
+            && !residual
+            && total(n.actual_rows, n) >= t.include_min_rows
+        {
             include = include_columns(n, &own, &columns, t).unwrap_or_default();
         }
         if !include.is_empty() {
@@ -1034,6 +1103,7 @@ fn for_scan(plan: &Plan, n: &Node, sort: Option<&Node>, t: &Thresholds) -> Optio
         }
     }
     let mut d = finish_scan_draft(
+        join,
         plan,
         n,
         sort,
@@ -1090,6 +1160,7 @@ fn include_columns(
 
 #[allow(clippy::too_many_arguments)]
 fn finish_scan_draft(
+    join: Option<&Node>,
     plan: &Plan,
     n: &Node,
     sort: Option<&Node>,
@@ -1137,6 +1208,32 @@ fn finish_scan_draft(
             );
         }
     }
+    let mut addressed = addresses(plan, n, sort, non_sargable, t);
+    if let Some(nl) = join {
+        let pairs_removed = total(
+            nl.conditions
+                .as_ref()
+                .and_then(|c| c.rows_removed_by_join_filter),
+            nl,
+        );
+        effect = format!(
+            "{} ran {} on {table} for {} outer rows and its Join Filter discarded {} row pairs: with this index the planner can look up the matching {table} rows for each row of the other side (a parameterized index scan)",
+            crate::model::NodeType::as_str(nl.node_type()),
+            if n.parent_relationship == Some(ParentRelationship::Outer) {
+                "its outer Seq Scan"
+            } else {
+                "its inner Seq Scan"
+            },
+            fmt_count(outer_rows(plan, nl)),
+            fmt_count(pairs_removed)
+        );
+        for rule in ["join-filter", "nested-loop-blowup"] {
+            addressed.push(Addressed {
+                rule,
+                node: Some(nl.id),
+            });
+        }
+    }
     Draft {
         kind,
         schema: n.schema.clone(),
@@ -1145,7 +1242,7 @@ fn finish_scan_draft(
         columns,
         include: Vec::new(),
         predicate,
-        addresses: addresses(plan, n, sort, non_sargable, t),
+        addresses: addressed,
         effect,
         extends,
         notes,
