@@ -221,3 +221,49 @@ fn every_corpus_suggestion_is_well_formed_and_deterministic() {
     eprintln!("{count} suggestions over the corpus; kinds {kinds:?}");
     assert!(count > 0);
 }
+
+#[test]
+fn suggestions_link_to_the_findings_they_address() {
+    // a finding on the Append over the partitions covers each partition's scan
+    for e in advice_corpus::captures("partition_no_pruning", "analyze") {
+        let plan = e.plans().remove(0);
+        let s = suggest_indexes(&plan);
+        assert!(s.len() > 1, "{}: one index per partition", e.path);
+        let append = plan
+            .nodes
+            .iter()
+            .find(|n| *n.node_type() == planlint::NodeType::Append)
+            .expect("an Append");
+        for x in &s {
+            assert!(
+                x.addresses_finding(&plan, "seq-scan-filter", Some(append.id), None),
+                "{}",
+                e.path
+            );
+            assert!(!x.addresses_finding(&plan, "index-filter", Some(append.id), None));
+        }
+    }
+    // sort-for-limit is about the Limit (the root)
+    for e in advice_corpus::captures("sort_top_n_limit", "analyze") {
+        let plan = e.plans().remove(0);
+        let s = suggest_indexes(&plan);
+        assert!(
+            s[0].addresses_finding(&plan, "sort-for-limit", Some(0), None),
+            "{}",
+            e.path
+        );
+        assert!(s[0].fix_text().contains(&s[0].sql));
+    }
+    // trigger-time findings are matched by constraint
+    for e in advice_corpus::captures("delete_fk_unindexed", "analyze") {
+        let plan = e.plans().remove(0);
+        let s = suggest_indexes(&plan);
+        assert!(s[0].addresses_finding(
+            &plan,
+            "trigger-time",
+            None,
+            Some("order_items_product_id_fkey")
+        ));
+        assert!(!s[0].addresses_finding(&plan, "trigger-time", None, Some("other_fkey")));
+    }
+}

@@ -777,9 +777,15 @@ fn addresses(
 ) -> Vec<Addressed> {
     let mut out = Vec::new();
     if let Some(s) = sort {
+        // the finding is about the Limit above the Sort (through a Gather Merge)
+        let mut limit = s.parent;
+        while let Some(p) = limit.filter(|&p| *plan.nodes[p].node_type() != NodeType::Limit) {
+            limit = plan.nodes[p].parent;
+        }
         out.push(Addressed {
             rule: "sort-for-limit",
-            node: Some(s.id),
+            node: limit.or(Some(s.id)),
+            constraint: None,
         });
     }
     if n.filter.is_some() && filter_situation(n, t) {
@@ -790,12 +796,14 @@ fn addresses(
                 "index-filter"
             },
             node: Some(n.id),
+            constraint: None,
         });
     }
     if non_sargable {
         out.push(Addressed {
             rule: "non-sargable",
             node: Some(n.id),
+            constraint: None,
         });
     }
     if n.loops() >= t.min_loops {
@@ -809,6 +817,7 @@ fn addresses(
                 out.push(Addressed {
                     rule: "correlated-subplan",
                     node: Some(child),
+                    constraint: None,
                 });
                 break;
             }
@@ -817,6 +826,7 @@ fn addresses(
                     out.push(Addressed {
                         rule: "nested-loop-blowup",
                         node: Some(p),
+                        constraint: None,
                     });
                 }
                 break;
@@ -1231,6 +1241,7 @@ fn finish_scan_draft(
             addressed.push(Addressed {
                 rule,
                 node: Some(nl.id),
+                constraint: None,
             });
         }
     }
@@ -1363,6 +1374,7 @@ fn for_fk_triggers(plan: &Plan, t: &Thresholds) -> Vec<Draft> {
             addresses: vec![Addressed {
                 rule: "trigger-time",
                 node: None,
+                constraint: Some(constraint.to_string()),
             }],
             effect: format!(
                 "the foreign-key check {constraint} ran {} times for {:.1} ms ({:.1} ms per call{share}): each call scans {table} for rows referencing the changed {referenced} row; with this index each check is an index lookup",

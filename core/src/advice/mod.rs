@@ -45,6 +45,9 @@ pub struct Addressed {
     /// The node concerned (absent for plan-level findings such as triggers).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub node: Option<NodeId>,
+    /// The foreign-key constraint, for a `trigger-time` finding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub constraint: Option<String>,
 }
 
 /// One index to create.
@@ -81,6 +84,48 @@ pub struct IndexSuggestion {
     /// Caveats: extensions needed, VACUUM for index-only scans, assumptions made.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+}
+
+impl IndexSuggestion {
+    /// Whether this index addresses a finding of `rule` about `node` (a finding about an
+    /// Append covers the same situation on its partitions' scans; a `trigger-time` finding is
+    /// matched by its `constraint`).
+    pub fn addresses_finding(
+        &self,
+        plan: &Plan,
+        rule: &str,
+        node: Option<NodeId>,
+        constraint: Option<&str>,
+    ) -> bool {
+        self.addresses.iter().any(|a| {
+            a.rule == rule
+                && match (a.node, node) {
+                    (Some(mine), Some(theirs)) => mine == theirs || is_ancestor(plan, theirs, mine),
+                    (None, None) => constraint.is_none() || a.constraint.as_deref() == constraint,
+                    _ => false,
+                }
+        })
+    }
+
+    /// A sentence for a finding's `fix`: what to create, by name.
+    pub fn fix_text(&self) -> String {
+        format!(
+            "Create the index {} ({}): {}",
+            self.name, self.sql, self.effect
+        )
+    }
+}
+
+/// Whether `ancestor` is above `node` in the plan tree.
+fn is_ancestor(plan: &Plan, ancestor: NodeId, node: NodeId) -> bool {
+    let mut cur = plan.nodes.get(node).and_then(|n| n.parent);
+    while let Some(p) = cur {
+        if p == ancestor {
+            return true;
+        }
+        cur = plan.nodes[p].parent;
+    }
+    false
 }
 
 /// The indexes that would fix what the plan shows, deduplicated, in a stable order.
