@@ -357,6 +357,21 @@ fn key_side(e: &Expr, own: &Own, value_type: Option<&str>) -> Option<(String, St
     if e.is_opaque() || !own.has_own(e) || e.columns().iter().any(|p| !own.owns(p)) {
         return None;
     }
+    // A cast of a column is immutable only for some source types, which the plan does not
+    // show: allow the casts to text PostgreSQL prints for varchar columns (`(email)::text`),
+    // no other.
+    let mut unknown_cast = false;
+    e.walk(&mut |x| {
+        if let Expr::Cast(inner, ty) = x
+            && own.has_own(inner)
+            && ty != "text"
+        {
+            unknown_cast = true;
+        }
+    });
+    if unknown_cast {
+        return None;
+    }
     let indexable = match e {
         Expr::Func(f)
             if matches!(f.args, FuncArgs::List { .. })
@@ -751,6 +766,15 @@ fn index_name(tokens: &[&str], definition: &str) -> String {
         let _ = write!(name, "_{h:08x}");
     }
     name
+}
+
+/// `1 row`, `2,000 rows`.
+fn rows(v: f64) -> String {
+    format!(
+        "{} row{}",
+        fmt_count(v),
+        if v.round() == 1.0 { "" } else { "s" }
+    )
 }
 
 fn fmt_count(v: f64) -> String {
@@ -1190,8 +1214,10 @@ fn finish_scan_draft(
     let buffers = n.buffers.as_ref().map(|b| b.shared_accessed()).unwrap_or(0);
     let what = crate::model::NodeType::as_str(n.node_type()).to_string();
     let loops = n.loops();
-    let mut effect = format!("{what} on {table} read {} rows", fmt_count(read));
-    if loops > 1 {
+    let mut effect = format!("{what} on {table} read {}", rows(read));
+    if loops > 1 && n.parallel_aware == Some(true) {
+        let _ = write!(effect, " in {loops} processes");
+    } else if loops > 1 {
         let _ = write!(effect, " over {} loops", fmt_count(loops as f64));
     }
     let _ = write!(effect, " to return {}", fmt_count(kept));
@@ -1213,8 +1239,8 @@ fn finish_scan_draft(
         None => {
             let _ = write!(
                 effect,
-                ": with this index it reads about the {} rows it returns",
-                fmt_count(kept)
+                ": with this index it reads about the {} it returns",
+                rows(kept)
             );
         }
     }
@@ -1390,4 +1416,81 @@ fn for_fk_triggers(plan: &Plan, t: &Thresholds) -> Vec<Draft> {
         });
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    //! Unit tests of single rules; the plans here are hand-made (the behaviour on real plans is
+    //! tested on the corpus in core/tests/advice_index.rs).
+    use super::*;
+
+    #[test]
+    fn foreign_key_names() {
+        let known = BTreeSet::from(["products"]);
+        assert_eq!(
+            fk_parts("order_items_product_id_fkey", "products", &known),
+            Some(("order_items".into(), "product_id".into()))
+        );
+        assert_eq!(
+            fk_parts(
+                "categories_parent_id_fkey",
+                "categories",
+                &BTreeSet::from(["categories"])
+            ),
+            Some(("categories".into(), "parent_id".into()))
+        );
+        // a custom name or an ambiguous one: no advice
+        assert_eq!(fk_parts("fk_lines_product", "products", &known), None);
+        assert_eq!(fk_parts("a_b_c_d_fkey", "products", &known), None);
+        assert_eq!(singular("categories"), "category");
+        assert_eq!(singular("boxes"), "box");
+    }
+
+    #[test]
+    fn index_names_fit_in_63_bytes() {
+        let long = "a_very_long_column_name_that_goes_on_and_on";
+        let n1 = index_name(&["orders", long, long], "orders (a, b)");
+        let n2 = index_name(&["orders", long, long], "orders (a, c)");
+        assert!(n1.len() <= 63 && n2.len() <= 63, "{n1}");
+        assert_ne!(n1, n2, "the hash keeps long names apart");
+        assert_eq!(
+            index_name(&["Orders", "lower(email)", "idx"], ""),
+            "orders_lower_email_idx"
+        );
+    }
+
+    fn plan_with_filter(filter: &str) -> Plan {
+        let json = serde_json::json!([{"Plan": {
+            "Node Type": "Seq Scan", "Relation Name": "orders", "Alias": "orders",
+            "Actual Rows": 10, "Actual Loops": 1, "Rows Removed by Filter": 100000,
+            "Filter": filter
+        }}]);
+        crate::parse(&json.to_string()).expect("a plan").remove(0)
+    }
+
+    #[test]
+    fn unreadable_conditions_give_no_advice() {
+        assert_eq!(
+            suggest(
+                &plan_with_filter("(promo_code = 'x'::text)"),
+                &Thresholds::default()
+            )
+            .len(),
+            1
+        );
+        for bad in [
+            "(promo_code = ",
+            "((promo_code = 'x'::text) OR (total > 5))",
+            "(promo_code <> 'x'::text)",
+            "(ANY (promo_code = (hashed SubPlan 1).col1))",
+            "((created_at)::date = '2024-01-01'::date)",
+        ] {
+            assert!(
+                suggest(&plan_with_filter(bad), &Thresholds::default()).is_empty(),
+                "{bad}"
+            );
+        }
+        let deep = format!("{}(a = 1){}", "(".repeat(100_000), ")".repeat(100_000));
+        assert!(suggest(&plan_with_filter(&deep), &Thresholds::default()).is_empty());
+    }
 }
