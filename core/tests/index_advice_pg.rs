@@ -109,16 +109,21 @@ impl Server {
         self.base.join("data")
     }
 
-    /// Runs a server tool (as the unprivileged user when root); panics with its output.
-    fn run_tool(&self, tool: &str, args: &[&str]) {
-        let mut cmd = if self.as_user {
+    /// A server tool's command, run as the unprivileged user when we are root.
+    fn tool(&self, tool: &str) -> Command {
+        if self.as_user {
             let mut c = Command::new("runuser");
             c.args(["-u", OS_USER, "--", tool]);
             c
         } else {
             Command::new(tool)
-        };
-        let out = cmd
+        }
+    }
+
+    /// Runs a server tool; panics with its output.
+    fn run_tool(&self, tool: &str, args: &[&str]) {
+        let out = self
+            .tool(tool)
             .args(args)
             .output()
             .unwrap_or_else(|e| panic!("{tool}: {e}"));
@@ -134,14 +139,8 @@ impl Server {
 
     fn stop(&self) {
         if self.data().join("postmaster.pid").exists() {
-            let mut cmd = if self.as_user {
-                let mut c = Command::new("runuser");
-                c.args(["-u", OS_USER, "--", &format!("{BIN}/pg_ctl")]);
-                c
-            } else {
-                Command::new(format!("{BIN}/pg_ctl"))
-            };
-            let _ = cmd
+            let _ = self
+                .tool(&format!("{BIN}/pg_ctl"))
                 .args([
                     "-D",
                     self.data().to_str().unwrap(),

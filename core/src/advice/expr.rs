@@ -1927,6 +1927,92 @@ fn sort_item(i: &str, depth: usize) -> Res<'_, SortItem> {
 // ------------------------------------------------------------------------------------------
 // Reading the tree
 
+/// Runs `$body` with `$c` bound to each direct child of an expression, in order (`mut` for
+/// mutable access): the one list of children that `walk` and `walk_mut` share.
+macro_rules! each_child {
+    ($node:expr, |$c:ident| $body:expr, $($m:tt)?) => {
+        match $node {
+            Expr::Column(_)
+            | Expr::Star(_)
+            | Expr::Literal(_)
+            | Expr::Param(_)
+            | Expr::PlanRef(_)
+            | Expr::Alternatives(_)
+            | Expr::Keyword(_) => {}
+            Expr::Paren($c)
+            | Expr::Cast($c, _)
+            | Expr::Not($c)
+            | Expr::Is($c, _)
+            | Expr::Field($c, _)
+            | Expr::Collate($c, _)
+            | Expr::Prefix { arg: $c, .. } => $body,
+            Expr::Op { lhs, rhs, .. } => {
+                if let Some($c) = lhs {
+                    $body;
+                }
+                let $c = rhs;
+                $body;
+            }
+            Expr::Bool(_, items) | Expr::Array { items, .. } | Expr::Row { items, .. } => {
+                for $c in items {
+                    $body;
+                }
+            }
+            Expr::In { expr, list, .. } => {
+                let $c = expr;
+                $body;
+                for $c in list {
+                    $body;
+                }
+            }
+            Expr::Between { expr, low, high, .. } => {
+                for $c in [expr, low, high] {
+                    $body;
+                }
+            }
+            Expr::Func(func) => {
+                if let FuncArgs::List { args, order_by, .. } = & $($m)? func.args {
+                    for a in args {
+                        let $c = & $($m)? a.value;
+                        $body;
+                    }
+                    for item in order_by {
+                        let $c = & $($m)? item.expr;
+                        $body;
+                    }
+                }
+                if let Some($c) = & $($m)? func.filter {
+                    $body;
+                }
+            }
+            Expr::Case { arg, whens, otherwise } => {
+                if let Some($c) = arg {
+                    $body;
+                }
+                for w in whens {
+                    let $c = & $($m)? w.when;
+                    $body;
+                    let $c = & $($m)? w.then;
+                    $body;
+                }
+                if let Some($c) = otherwise {
+                    $body;
+                }
+            }
+            Expr::Subscript { expr, lower, upper } => {
+                let $c = expr;
+                $body;
+                if let Some($c) = lower {
+                    $body;
+                }
+                if let Some(Some($c)) = upper {
+                    $body;
+                }
+            }
+        }
+    };
+}
+
 impl Expr {
     /// The expression without the parentheses around it.
     pub fn unparen(&self) -> &Expr {
@@ -1961,150 +2047,12 @@ impl Expr {
     /// Calls `f` on this expression and every sub-expression (pre-order).
     pub fn walk<'a>(&'a self, f: &mut dyn FnMut(&'a Expr)) {
         f(self);
-        match self {
-            Expr::Column(_)
-            | Expr::Star(_)
-            | Expr::Literal(_)
-            | Expr::Param(_)
-            | Expr::PlanRef(_)
-            | Expr::Alternatives(_)
-            | Expr::Keyword(_) => {}
-            Expr::Paren(e)
-            | Expr::Cast(e, _)
-            | Expr::Not(e)
-            | Expr::Is(e, _)
-            | Expr::Field(e, _)
-            | Expr::Collate(e, _) => e.walk(f),
-            Expr::Prefix { arg, .. } => arg.walk(f),
-            Expr::Op { lhs, rhs, .. } => {
-                if let Some(l) = lhs {
-                    l.walk(f);
-                }
-                rhs.walk(f);
-            }
-            Expr::Bool(_, args)
-            | Expr::Array { items: args, .. }
-            | Expr::Row { items: args, .. } => args.iter().for_each(|a| a.walk(f)),
-            Expr::In { expr, list, .. } => {
-                expr.walk(f);
-                list.iter().for_each(|a| a.walk(f));
-            }
-            Expr::Between {
-                expr, low, high, ..
-            } => {
-                expr.walk(f);
-                low.walk(f);
-                high.walk(f);
-            }
-            Expr::Func(func) => {
-                func.arg_values().for_each(|a| a.walk(f));
-                if let FuncArgs::List { order_by, .. } = &func.args {
-                    order_by.iter().for_each(|s| s.expr.walk(f));
-                }
-                if let Some(e) = &func.filter {
-                    e.walk(f);
-                }
-            }
-            Expr::Case {
-                arg,
-                whens,
-                otherwise,
-            } => {
-                if let Some(a) = arg {
-                    a.walk(f);
-                }
-                for w in whens {
-                    w.when.walk(f);
-                    w.then.walk(f);
-                }
-                if let Some(e) = otherwise {
-                    e.walk(f);
-                }
-            }
-            Expr::Subscript { expr, lower, upper } => {
-                expr.walk(f);
-                if let Some(l) = lower {
-                    l.walk(f);
-                }
-                if let Some(Some(u)) = upper {
-                    u.walk(f);
-                }
-            }
-        }
+        each_child!(self, |c| c.walk(f),);
     }
 
     /// Calls `f` on every sub-expression (post-order), mutably: for rewriting a tree.
     pub fn walk_mut(&mut self, f: &mut dyn FnMut(&mut Expr)) {
-        match self {
-            Expr::Column(_)
-            | Expr::Star(_)
-            | Expr::Literal(_)
-            | Expr::Param(_)
-            | Expr::PlanRef(_)
-            | Expr::Alternatives(_)
-            | Expr::Keyword(_) => {}
-            Expr::Paren(e)
-            | Expr::Cast(e, _)
-            | Expr::Not(e)
-            | Expr::Is(e, _)
-            | Expr::Field(e, _)
-            | Expr::Collate(e, _) => e.walk_mut(f),
-            Expr::Prefix { arg, .. } => arg.walk_mut(f),
-            Expr::Op { lhs, rhs, .. } => {
-                if let Some(l) = lhs {
-                    l.walk_mut(f);
-                }
-                rhs.walk_mut(f);
-            }
-            Expr::Bool(_, args)
-            | Expr::Array { items: args, .. }
-            | Expr::Row { items: args, .. } => args.iter_mut().for_each(|a| a.walk_mut(f)),
-            Expr::In { expr, list, .. } => {
-                expr.walk_mut(f);
-                list.iter_mut().for_each(|a| a.walk_mut(f));
-            }
-            Expr::Between {
-                expr, low, high, ..
-            } => {
-                expr.walk_mut(f);
-                low.walk_mut(f);
-                high.walk_mut(f);
-            }
-            Expr::Func(func) => {
-                if let FuncArgs::List { args, order_by, .. } = &mut func.args {
-                    args.iter_mut().for_each(|a| a.value.walk_mut(f));
-                    order_by.iter_mut().for_each(|s| s.expr.walk_mut(f));
-                }
-                if let Some(e) = &mut func.filter {
-                    e.walk_mut(f);
-                }
-            }
-            Expr::Case {
-                arg,
-                whens,
-                otherwise,
-            } => {
-                if let Some(a) = arg {
-                    a.walk_mut(f);
-                }
-                for w in whens {
-                    w.when.walk_mut(f);
-                    w.then.walk_mut(f);
-                }
-                if let Some(e) = otherwise {
-                    e.walk_mut(f);
-                }
-            }
-            Expr::Subscript { expr, lower, upper } => {
-                expr.walk_mut(f);
-                if let Some(l) = lower {
-                    l.walk_mut(f);
-                }
-                if let Some(Some(u)) = upper {
-                    u.walk_mut(f);
-                }
-            }
-        }
+        each_child!(self, |c| c.walk_mut(f), mut);
         f(self);
     }
 
