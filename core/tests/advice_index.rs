@@ -187,8 +187,32 @@ fn healthy_or_already_indexed_plans_get_no_suggestion() {
     }
 }
 
+/// A small check of a suggestion's JSON against its schema: required keys present, no key the
+/// schema does not describe, enums respected.
+fn conforms(json: &serde_json::Value, schema: &serde_json::Value) {
+    let props = schema["properties"].as_object().unwrap();
+    let obj = json.as_object().expect("an object");
+    for key in schema["required"].as_array().unwrap() {
+        assert!(obj.contains_key(key.as_str().unwrap()), "{key} in {json}");
+    }
+    for (k, v) in obj {
+        let p = props
+            .get(k)
+            .unwrap_or_else(|| panic!("{k} is not in the schema"));
+        if let Some(options) = p["enum"].as_array() {
+            assert!(options.contains(v), "{k}: {v} not in {options:?}");
+        }
+        if k == "addresses" {
+            for a in v.as_array().unwrap() {
+                conforms(a, &p["items"]);
+            }
+        }
+    }
+}
+
 #[test]
 fn every_corpus_suggestion_is_well_formed_and_deterministic() {
+    let schema = planlint::advice::suggestion_schema();
     let mut count = 0;
     let mut kinds = BTreeSet::new();
     for e in advice_corpus::json_entries() {
@@ -211,10 +235,7 @@ fn every_corpus_suggestion_is_well_formed_and_deterministic() {
                 );
                 assert!(x.sql.ends_with(';'));
                 assert!(!x.columns.is_empty() && !x.addresses.is_empty() && !x.effect.is_empty());
-                let json = serde_json::to_value(x).unwrap();
-                for key in ["kind", "table", "columns", "sql", "addresses", "effect"] {
-                    assert!(json.get(key).is_some(), "{key} in {json}");
-                }
+                conforms(&serde_json::to_value(x).unwrap(), &schema);
             }
         }
     }

@@ -1469,6 +1469,21 @@ mod tests {
     }
 
     #[test]
+    fn identifiers_are_quoted_when_needed() {
+        let json = serde_json::json!([{"Plan": {
+            "Node Type": "Seq Scan", "Relation Name": "Order Items", "Alias": "oi",
+            "Schema": "Sales", "Actual Rows": 10, "Actual Loops": 1,
+            "Rows Removed by Filter": 100000, "Filter": "(oi.\"Product\" = 42)"
+        }}]);
+        let plan = crate::parse(&json.to_string()).expect("a plan").remove(0);
+        let s = suggest(&plan, &Thresholds::default());
+        assert_eq!(
+            s[0].sql,
+            "CREATE INDEX CONCURRENTLY order_items_product_idx ON \"Sales\".\"Order Items\" USING btree (\"Product\");"
+        );
+    }
+
+    #[test]
     fn unreadable_conditions_give_no_advice() {
         assert_eq!(
             suggest(

@@ -128,6 +128,47 @@ fn is_ancestor(plan: &Plan, ancestor: NodeId, node: NodeId) -> bool {
     false
 }
 
+/// The JSON Schema of an [`IndexSuggestion`] (for the analysis output's schema).
+pub fn suggestion_schema() -> serde_json::Value {
+    let s = |d: &str| serde_json::json!({"type": "string", "description": d});
+    let list = |d: &str| serde_json::json!({"type": "array", "items": {"type": "string"}, "description": d});
+    serde_json::json!({
+        "type": "object",
+        "description": "An index to create: where, on what, the statement, and the findings it addresses.",
+        "properties": {
+            "kind": {"enum": ["btree", "covering", "partial", "expression", "gin", "trigram", "foreign-key"],
+                     "description": "What kind of index it is."},
+            "schema": s("The schema (VERBOSE plans only)."),
+            "table": s("The table."),
+            "method": {"enum": ["btree", "gin"], "description": "Access method."},
+            "columns": list("Key elements as SQL (columns, expressions, operator classes, DESC)."),
+            "include": list("INCLUDE columns (for an index-only scan)."),
+            "where": s("Partial-index predicate, as SQL."),
+            "name": s("Index name: deterministic, at most 63 bytes."),
+            "sql": s("The CREATE INDEX CONCURRENTLY statement."),
+            "addresses": {
+                "type": "array",
+                "description": "The findings it addresses.",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "rule": s("Rule id of the finding."),
+                        "node": {"type": "integer", "minimum": 0, "description": "Node id of the finding."},
+                        "constraint": s("Foreign-key constraint of a trigger-time finding."),
+                    },
+                    "required": ["rule"],
+                    "additionalProperties": false,
+                },
+            },
+            "effect": s("What it should change, with the plan's numbers."),
+            "extends": s("An index the plan uses that this one extends."),
+            "notes": list("Caveats: extensions needed, VACUUM for index-only scans, assumptions made."),
+        },
+        "required": ["kind", "table", "method", "columns", "name", "sql", "addresses", "effect"],
+        "additionalProperties": false,
+    })
+}
+
 /// The indexes that would fix what the plan shows, deduplicated, in a stable order.
 pub fn suggest_indexes(plan: &Plan) -> Vec<IndexSuggestion> {
     index::suggest(plan, &index::Thresholds::default())
