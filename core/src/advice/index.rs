@@ -142,10 +142,7 @@ fn filter_situation(n: &Node, t: &Thresholds) -> bool {
     }
     let removed = total(n.rows_removed_by_filter, n);
     let kept = total(n.actual_rows, n);
-    let per_loop = n.actual_rows.unwrap_or(0.0) + n.rows_removed_by_filter.unwrap_or(0.0);
-    removed >= t.min_rows_removed
-        && removed / (removed + kept) >= share
-        && per_loop >= t.min_rows_per_loop
+    removed >= t.min_rows_removed && removed / (removed + kept) >= share && !tiny(n, t)
 }
 
 /// `Limit → [Gather Merge] → Sort → [Gather] → scan` where the Sort reads far more rows than

@@ -9,9 +9,12 @@
 //! cannot read with certainty (an unparseable or opaque condition, an ambiguous constraint
 //! name, a function whose immutability it cannot know) gives no advice rather than a guess.
 
+use std::fmt::Write as _;
+
 use serde::Serialize;
 
 use crate::model::{NodeId, Plan};
+use crate::rules::{Evidence, Finding};
 
 pub mod expr;
 pub mod index;
@@ -87,6 +90,19 @@ pub struct IndexSuggestion {
 }
 
 impl IndexSuggestion {
+    /// The kind as written in JSON (`btree`, `partial`, `foreign-key`…).
+    pub fn kind_name(&self) -> &'static str {
+        match self.kind {
+            IndexKind::Btree => "btree",
+            IndexKind::Covering => "covering",
+            IndexKind::Partial => "partial",
+            IndexKind::Expression => "expression",
+            IndexKind::Gin => "gin",
+            IndexKind::Trigram => "trigram",
+            IndexKind::ForeignKey => "foreign-key",
+        }
+    }
+
     /// Whether this index addresses a finding of `rule` about `node` (a finding about an
     /// Append covers the same situation on its partitions' scans; a `trigger-time` finding is
     /// matched by its `constraint`).
@@ -126,6 +142,96 @@ fn is_ancestor(plan: &Plan, ancestor: NodeId, node: NodeId) -> bool {
         cur = plan.nodes[p].parent;
     }
     false
+}
+
+/// Rules whose fix is an index: their findings take their SQL from the suggestions (and have
+/// none when no suggestion addresses them: the plan alone did not show an index certain to help).
+const INDEX_RULES: &[&str] = &[
+    "seq-scan-filter",
+    "index-filter",
+    "sort-for-limit",
+    "non-sargable",
+];
+
+/// Points findings at the suggestions that address them: the fix names the index and its SQL
+/// becomes the `CREATE INDEX` (for a foreign-key trigger, with a comment saying where the
+/// table and column come from). Returns the suggestions that address a reported finding, each
+/// with the addresses of the reported findings only (so that a rule left out by the
+/// configuration leaves its index out too).
+pub fn link_findings(
+    plan: &Plan,
+    findings: &mut [Finding],
+    suggestions: Vec<IndexSuggestion>,
+) -> Vec<IndexSuggestion> {
+    let mut kept: Vec<IndexSuggestion> = suggestions
+        .iter()
+        .map(|s| IndexSuggestion {
+            addresses: Vec::new(),
+            ..s.clone()
+        })
+        .collect();
+    for f in findings.iter_mut() {
+        let constraint = match f.evidence.get("constraint") {
+            Some(Evidence::Text(t)) => Some(t.as_str()),
+            _ => None,
+        };
+        let linked: Vec<&IndexSuggestion> = suggestions
+            .iter()
+            .filter(|s| s.addresses_finding(plan, f.rule, f.node, constraint))
+            .collect();
+        for s in &linked {
+            let k = kept
+                .iter_mut()
+                .find(|k| k.sql == s.sql)
+                .expect("the same suggestions");
+            let a = Addressed {
+                rule: f.rule,
+                node: f.node,
+                constraint: constraint.map(str::to_string),
+            };
+            if !k.addresses.contains(&a) {
+                k.addresses.push(a);
+            }
+        }
+        if linked.is_empty() {
+            if INDEX_RULES.contains(&f.rule)
+                && f.fix
+                    .sql
+                    .as_deref()
+                    .is_some_and(|s| s.starts_with("CREATE INDEX"))
+            {
+                f.fix.sql = None;
+                f.fix.text.push_str(
+                    " planlint suggests no index here: the plan alone does not show one certain to help.",
+                );
+            }
+            continue;
+        }
+        let names: Vec<&str> = linked.iter().map(|s| s.name.as_str()).collect();
+        let _ = write!(
+            f.fix.text,
+            " Suggested index{}: {} (see index_suggestions).",
+            if names.len() > 1 { "es" } else { "" },
+            names.join(", ")
+        );
+        let mut sql = String::new();
+        for s in &linked {
+            if s.kind == IndexKind::ForeignKey
+                && let Some(c) = constraint
+            {
+                let _ = writeln!(
+                    sql,
+                    "-- {} and its column are read from the name of {c} (<table>_<column>_fkey); check with \\d {}",
+                    s.table, s.table
+                );
+            }
+            sql.push_str(&s.sql);
+            sql.push('\n');
+        }
+        f.fix.sql = Some(sql.trim_end().to_string());
+    }
+    kept.retain(|k| !k.addresses.is_empty());
+    kept
 }
 
 /// The JSON Schema of an [`IndexSuggestion`] (for the analysis output's schema).
