@@ -245,10 +245,10 @@ const SCENARIOS: &[Scenario] = &[
         name: "sort_limit_extension",
         setup: "CREATE TABLE events (id int PRIMARY KEY, account_id int NOT NULL, created_at timestamp NOT NULL,
                                      kind text NOT NULL, body text NOT NULL);
-                INSERT INTO events SELECT i, CASE WHEN i % 40 = 0 THEN 7 ELSE i % 2000 END,
+                INSERT INTO events SELECT i, CASE WHEN i % 16 = 0 THEN 7 ELSE i % 2000 END,
                        timestamp '2024-01-01' + ((i * 7919) % 100000) * interval '1 minute',
                        (ARRAY['view', 'click', 'buy'])[1 + i % 3], md5(i::text)
-                FROM generate_series(1, 100000) i;
+                FROM generate_series(1, 200000) i;
                 CREATE INDEX events_account_id_idx ON events (account_id);",
         query: "SELECT id, created_at FROM events WHERE account_id = 7 ORDER BY created_at DESC LIMIT 10",
         verbose: false,
@@ -458,6 +458,22 @@ fn run(pg: &Server, s: &Scenario) -> (u64, u64, Vec<IndexSuggestion>) {
     };
     let suggestions = suggest_indexes(&before);
     let summary: Vec<String> = suggestions.iter().map(|x| x.sql.clone()).collect();
+    // `planlint analyze` reports the same indexes, and its findings point at them.
+    let analysis = planlint::analyze(&before, &planlint::Config::default());
+    for x in &suggestions {
+        let linked = analysis
+            .findings
+            .iter()
+            .filter(|f| f.fix.sql.as_deref().is_some_and(|q| q.contains(&x.sql)))
+            .map(|f| f.rule)
+            .collect::<Vec<_>>();
+        assert!(
+            !linked.is_empty() && analysis.index_suggestions.iter().any(|k| k.sql == x.sql),
+            "{}: analyze does not report {} with a finding pointing at it",
+            s.name,
+            x.sql
+        );
+    }
     assert!(
         suggestions
             .iter()

@@ -39,7 +39,8 @@ pub struct Thresholds {
     pub min_pages_per_loop: f64,
     /// Pages read in all loops from which a small table repeatedly scanned still counts.
     pub min_pages_total: f64,
-    /// Rows a Sort under a Limit must read (all loops).
+    /// Rows a Sort under a Limit must read (all loops); sort-for-limit's default (below 10,000
+    /// rows the sort takes milliseconds).
     pub sort_min_input_rows: f64,
     /// How many times more rows the Sort must read than the Limit returns.
     pub sort_min_ratio: f64,
@@ -63,7 +64,7 @@ impl Default for Thresholds {
             min_rows_per_loop: 500.0,
             min_pages_per_loop: 128.0,
             min_pages_total: 10_000.0,
-            sort_min_input_rows: 1000.0,
+            sort_min_input_rows: 10_000.0,
             sort_min_ratio: 10.0,
             include_min_rows: 1000.0,
             include_max_columns: 4,
