@@ -1348,7 +1348,7 @@ fn for_fk_triggers(plan: &Plan, t: &Thresholds) -> Vec<Draft> {
         .iter()
         .filter_map(|n| n.relation_name.as_deref())
         .collect();
-    for (i, tr) in plan.triggers.iter().flatten().enumerate() {
+    for tr in plan.triggers.iter().flatten() {
         let Some(constraint) = tr.constraint_name.as_deref() else {
             continue;
         };
@@ -1408,8 +1408,7 @@ fn for_fk_triggers(plan: &Plan, t: &Thresholds) -> Vec<Draft> {
             ),
             extends: None,
             notes: vec![format!(
-                "table and column read from the constraint name {constraint} (PostgreSQL's default <table>_<column>_fkey naming); the schema is not in the plan (trigger {})",
-                i + 1
+                "table and column read from the constraint name {constraint} (PostgreSQL's default <table>_<column>_fkey naming); the schema is not in the plan"
             )],
         });
     }
