@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-/// One raw JSON capture of the corpus.
+/// One raw capture of the corpus.
 #[derive(Debug, Clone)]
 pub struct Entry {
     /// Path relative to corpus/.
@@ -15,6 +15,8 @@ pub struct Entry {
     pub query: String,
     /// Variant (analyze, verbose, plain…).
     pub variant: String,
+    /// json, text, yaml or xml.
+    pub format: String,
 }
 
 impl Entry {
@@ -36,6 +38,14 @@ fn corpus() -> PathBuf {
 
 /// Every raw JSON capture (fails if the corpus is missing: it is the ground truth).
 pub fn json_entries() -> Vec<Entry> {
+    raw_entries()
+        .into_iter()
+        .filter(|e| e.format == "json")
+        .collect()
+}
+
+/// Every raw capture, in every format.
+pub fn raw_entries() -> Vec<Entry> {
     static ENTRIES: std::sync::OnceLock<Vec<Entry>> = std::sync::OnceLock::new();
     ENTRIES.get_or_init(load).clone()
 }
@@ -49,15 +59,16 @@ fn load() -> Vec<Entry> {
         .as_array()
         .expect("a list")
         .iter()
-        .filter(|e| e["format"] == "json" && e["framing"] == "raw")
+        .filter(|e| e["framing"] == "raw")
         .map(|e| Entry {
             path: s(e, "path"),
             major: e["major"].as_u64().unwrap_or(0),
             query: s(e, "query"),
             variant: s(e, "variant"),
+            format: s(e, "format"),
         })
         .collect();
-    assert!(!out.is_empty(), "the corpus has JSON plans");
+    assert!(!out.is_empty(), "the corpus has plans");
     out
 }
 
