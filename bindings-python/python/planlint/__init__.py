@@ -1,0 +1,30 @@
+"""planlint: read PostgreSQL EXPLAIN plans into one typed tree and find what is wrong with them.
+
+>>> import planlint
+>>> plan, = planlint.parse(open("plan.json").read())      # doctest: +SKIP
+>>> [n.node_type for n in plan]                             # doctest: +SKIP
+['Hash Join', 'Seq Scan', 'Hash', 'Seq Scan']
+
+Every format PostgreSQL prints (TEXT, JSON, YAML, XML), every version from 9.6 on. The parsing
+and the analysis happen in the Rust core, with the GIL released; this package converts types and
+errors, and adds the database helper (:func:`explain`) and the pytest helpers
+(:mod:`planlint.testing`, the ``planlint`` pytest plugin).
+"""
+
+from __future__ import annotations
+
+from ._errors import InternalError, ParseError
+from ._planlint import Node, Plan, __version__, parse, schema, to_json
+from ._db import explain
+
+__all__ = [
+    "Node",
+    "Plan",
+    "ParseError",
+    "InternalError",
+    "parse",
+    "to_json",
+    "schema",
+    "explain",
+    "__version__",
+]
