@@ -47,6 +47,9 @@ def to_json(plans: list[Plan], *, pretty: bool = True) -> str:
 
 def schema() -> dict[str, Any]:
     """The JSON Schema of the canonical JSON (what ``planlint schema`` prints)."""
+
+def _panic_for_tests() -> None:
+    """Panics inside the boundary's panic guard (raises ``planlint.InternalError``)."""
 '''
 
 PLAN_HEAD = '''

@@ -424,6 +424,15 @@ impl PyNode {
     }
 }
 
+/// Panics inside the boundary's panic guard: lets the tests check that a panic surfaces as
+/// `planlint.InternalError` (never useful otherwise).
+#[pyfunction]
+fn _panic_for_tests() -> PyResult<()> {
+    guarded("running the panic test hook", || {
+        std::panic::panic_any("a panic raised on purpose by _panic_for_tests")
+    })
+}
+
 /// The native part of planlint (the public API is the `planlint` package).
 #[pymodule]
 fn _planlint(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -433,5 +442,6 @@ fn _planlint(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(parse, m)?)?;
     m.add_function(wrap_pyfunction!(to_json, m)?)?;
     m.add_function(wrap_pyfunction!(schema, m)?)?;
+    m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     Ok(())
 }

@@ -13,9 +13,16 @@ errors, and adds the database helper (:func:`explain`) and the pytest helpers
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ._errors import InternalError, ParseError
 from ._planlint import Node, Plan, __version__, parse, schema, to_json
 from ._db import explain
+
+if TYPE_CHECKING:
+    # The nested objects of the canonical JSON (workers, JIT, triggers…) are plain dicts at run
+    # time; for type checkers they are TypedDicts declared in the stub of the native module.
+    from ._planlint import *  # noqa: F403
 
 __all__ = [
     "Node",

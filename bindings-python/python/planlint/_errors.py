@@ -38,8 +38,14 @@ class ParseError(ValueError):
         return (type(self), (self.message, self.line, self.column, self.kind, self.offset))
 
 
+ParseError.__module__ = "planlint"
+
+
 class InternalError(RuntimeError):
     """planlint itself failed (a bug: please report it with the input that caused it).
 
     Raised instead of letting a failure of the native code reach the interpreter.
     """
+
+
+InternalError.__module__ = "planlint"

@@ -1,0 +1,352 @@
+"""Plan checks inside test suites: watch the queries a block of code runs, and assert plan shapes.
+
+>>> with planlint.testing.guard(conn, fail_on="warning"):     # doctest: +SKIP
+...     orders_of(customer_id=42)          # every query it runs is EXPLAINed and analyzed
+>>> planlint.testing.assert_plan(plan, no_seq_scan_on="orders", max_misestimate=100)  # doctest: +SKIP
+
+The pytest plugin (``planlint.pytest_plugin``) exposes both as fixtures: ``planlint_guard`` and
+``assert_plan``. Nothing here needs pytest: failures are ``AssertionError``\\ s.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Callable, Iterable, Optional, Union
+
+from ._db import dbapi_connection, explain_options, run_explain, _in_rollback
+from ._planlint import Node, Plan, parse
+
+__all__ = [
+    "SEVERITIES",
+    "PlanGuard",
+    "PlanGuardError",
+    "PlanAssertionError",
+    "WatchedQuery",
+    "assert_plan",
+    "guard",
+]
+
+#: Finding severities, from the least to the most severe.
+SEVERITIES = ("info", "warning", "critical")
+
+#: The statements EXPLAIN accepts (first keyword), which the guard EXPLAINs.
+_EXPLAINABLE = frozenset({"select", "insert", "update", "delete", "merge", "with", "values", "table"})
+
+_LEADING_NOISE = re.compile(r"(?:\s+|--[^\n]*(?:\n|$)|/\*.*?\*/|\()*", re.S)
+_FIRST_WORD = re.compile(r"[A-Za-z]+")
+
+
+def explainable(sql: str) -> bool:
+    """Whether a statement can be EXPLAINed (SELECT, INSERT, UPDATE, DELETE, MERGE, WITH,
+    VALUES, TABLE), judged by its first keyword after comments and parentheses."""
+    start = _LEADING_NOISE.match(sql)
+    word = _FIRST_WORD.match(sql, start.end() if start else 0)
+    return bool(word) and word.group(0).lower() in _EXPLAINABLE
+
+
+@dataclass
+class WatchedQuery:
+    """A statement the guard saw, with its plan and analysis."""
+
+    #: The statement as the driver received it.
+    sql: str
+    #: Its parameters (driver placeholder style), or None.
+    params: Any
+    #: The plan of ``EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)``, or None if EXPLAIN failed.
+    plan: Optional[Plan] = None
+    #: The analysis of the plan (None when EXPLAIN failed or analysis is not available).
+    analysis: Any = None
+    #: Why EXPLAIN failed, if it did.
+    error: Optional[str] = None
+
+    @property
+    def findings(self) -> list[Any]:
+        """The findings of the analysis, ranked by impact (empty without an analysis)."""
+        return list(self.analysis.findings) if self.analysis is not None else []
+
+
+class PlanGuardError(AssertionError):
+    """A query run under :func:`guard` has a finding at or above the guard's severity."""
+
+
+class PlanAssertionError(AssertionError):
+    """A plan does not have the shape :func:`assert_plan` was asked to check."""
+
+
+def _severity_rank(severity: str) -> int:
+    try:
+        return SEVERITIES.index(severity)
+    except ValueError:
+        raise ValueError(
+            f"unknown severity {severity!r}: expected one of {', '.join(SEVERITIES)}"
+        ) from None
+
+
+def _analyze(plan: Plan, config: Any) -> Any:
+    """The core's analysis of a plan, when this build has it (None otherwise)."""
+    from . import _planlint
+
+    analyze_plan = getattr(_planlint, "analyze_plan", None)
+    if analyze_plan is None:
+        return None
+    return analyze_plan(plan, config=config)
+
+
+def _sql_text(query: Any, conn: Any) -> str:
+    """A statement as text: str, bytes, or a composed query object (``psycopg.sql``)."""
+    if isinstance(query, str):
+        return query
+    if isinstance(query, (bytes, bytearray)):
+        return bytes(query).decode("utf-8", "replace")
+    as_string = getattr(query, "as_string", None)
+    if as_string is not None:
+        return str(as_string(conn))
+    return str(query)
+
+
+class PlanGuard:
+    """Watches the statements run through a connection or engine, EXPLAINs each one right after
+    it ran (same session, same transaction; data-modifying statements are analyzed inside a
+    savepoint that is rolled back), and, when the block ends, fails if a finding reaches
+    ``fail_on``.
+
+    ``target`` is a psycopg 3 ``Connection``, a psycopg2 connection, or a SQLAlchemy ``Engine``
+    or ``Connection``. ``fail_on`` is ``"info"``, ``"warning"``, ``"critical"``, or None to only
+    record. The watched statements are in :attr:`queries`.
+    """
+
+    def __init__(
+        self,
+        target: Any,
+        *,
+        fail_on: Optional[str] = "warning",
+        analyze: bool = True,
+        buffers: bool = True,
+        config: Any = None,
+    ) -> None:
+        if fail_on is not None:
+            _severity_rank(fail_on)
+        self.target = target
+        self.fail_on = fail_on
+        self.options = explain_options(analyze=analyze, buffers=buffers)
+        self.analyze = analyze
+        self.config = config
+        #: Every explainable statement seen, in order.
+        self.queries: list[WatchedQuery] = []
+        self._busy = False
+        self._undo: Optional[Callable[[], None]] = None
+
+    # -- watching -----------------------------------------------------------------------------
+
+    def __enter__(self) -> PlanGuard:
+        self._undo = self._install(self.target)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: Optional[type[BaseException]],
+        exc: Optional[BaseException],
+        tb: Optional[TracebackType],
+    ) -> None:
+        if self._undo is not None:
+            self._undo()
+            self._undo = None
+        if exc_type is None:
+            self.check()
+
+    def _install(self, target: Any) -> Callable[[], None]:
+        module = type(target).__module__
+        if module.startswith("sqlalchemy"):
+            return self._install_sqlalchemy(target)
+        if module.startswith("psycopg2"):
+            return self._install_cursor_factory(target, "psycopg2")
+        if module.startswith("psycopg"):
+            return self._install_cursor_factory(target, "psycopg")
+        raise TypeError(
+            "planlint guard watches a psycopg 3 Connection, a psycopg2 connection, or a "
+            f"SQLAlchemy Engine or Connection, not {type(target).__qualname__}"
+        )
+
+    def _install_sqlalchemy(self, target: Any) -> Callable[[], None]:
+        from sqlalchemy import event
+
+        def after_cursor_execute(
+            conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
+        ) -> None:
+            if not many:
+                self.observe(cursor.connection, statement, parameters)
+
+        event.listen(target, "after_cursor_execute", after_cursor_execute)
+        return lambda: event.remove(target, "after_cursor_execute", after_cursor_execute)
+
+    def _install_cursor_factory(self, conn: Any, driver: str) -> Callable[[], None]:
+        previous = conn.cursor_factory
+        if driver == "psycopg2":
+            import psycopg2.extensions
+
+            base = previous or psycopg2.extensions.cursor
+        else:
+            base = previous
+        guard = self
+
+        class WatchedCursor(base):  # type: ignore[misc, valid-type]
+            """A cursor whose statements the planlint guard EXPLAINs."""
+
+            def execute(self, query: Any, *args: Any, **kwargs: Any) -> Any:
+                result = super().execute(query, *args, **kwargs)
+                params = args[0] if args else kwargs.get("params", kwargs.get("vars"))
+                guard.observe(self.connection, _sql_text(query, self.connection), params)
+                return result
+
+        conn.cursor_factory = WatchedCursor
+
+        def undo() -> None:
+            conn.cursor_factory = previous
+
+        return undo
+
+    def observe(self, dbapi_conn: Any, sql: str, params: Any) -> Optional[WatchedQuery]:
+        """EXPLAINs a statement that just ran on ``dbapi_conn`` and records it (called by the
+        hooks; public so that other drivers can be wired by hand)."""
+        if self._busy or not explainable(sql):
+            return None
+        self._busy = True
+        watched = WatchedQuery(sql=sql, params=params)
+        try:
+            cur = dbapi_conn.cursor()
+            try:
+                work = lambda: run_explain(cur, sql, params, self.options)  # noqa: E731
+                text = _in_rollback(dbapi_conn, cur, work) if self.analyze else work()
+            finally:
+                cur.close()
+            watched.plan = parse(text, "json")[0]
+            watched.analysis = _analyze(watched.plan, self.config)
+        except Exception as e:  # EXPLAIN failing must not break the code under test
+            watched.error = f"{type(e).__name__}: {e}"
+        finally:
+            self._busy = False
+        self.queries.append(watched)
+        return watched
+
+    # -- judging ------------------------------------------------------------------------------
+
+    def findings(self, min_severity: str = "info") -> list[tuple[WatchedQuery, Any]]:
+        """Every finding at or above ``min_severity``, with its query, ranked by impact."""
+        floor = _severity_rank(min_severity)
+        out = [
+            (q, f)
+            for q in self.queries
+            for f in q.findings
+            if _severity_rank(f.severity) >= floor
+        ]
+        out.sort(key=lambda qf: (-(qf[1].impact or 0.0), -_severity_rank(qf[1].severity)))
+        return out
+
+    def check(self) -> None:
+        """Raises :class:`PlanGuardError` if a finding reaches ``fail_on``."""
+        if self.fail_on is None:
+            return
+        bad = self.findings(self.fail_on)
+        if bad:
+            raise PlanGuardError(self.report(bad))
+
+    def report(self, items: Optional[list[tuple[WatchedQuery, Any]]] = None) -> str:
+        """A readable report of findings (default: all of them), ranked by impact."""
+        items = self.findings() if items is None else items
+        lines = [
+            f"planlint: {len(items)} finding(s) at or above {self.fail_on!r} "
+            f"in {len(self.queries)} watched quer{'y' if len(self.queries) == 1 else 'ies'}:"
+        ]
+        for i, (q, f) in enumerate(items, 1):
+            impact = f" (impact {f.impact:.0%})" if f.impact is not None else ""
+            lines.append(f"{i}. [{f.severity}] {f.rule}: {f.message}{impact}")
+            if f.node is not None:
+                lines.append(f"   node: {f.node!r}")
+            if f.fix:
+                lines.append(f"   fix: {f.fix}")
+            lines.append(f"   query: {' '.join(q.sql.split())[:200]}")
+        return "\n".join(lines)
+
+
+def guard(
+    target: Any,
+    *,
+    fail_on: Optional[str] = "warning",
+    analyze: bool = True,
+    buffers: bool = True,
+    config: Any = None,
+) -> PlanGuard:
+    """A :class:`PlanGuard` for ``target``: ``with guard(conn, fail_on="warning"): ...``."""
+    return PlanGuard(target, fail_on=fail_on, analyze=analyze, buffers=buffers, config=config)
+
+
+# -- plan-shape assertions ---------------------------------------------------------------------
+
+Names = Union[str, Iterable[str]]
+
+
+def _names(value: Optional[Names]) -> set[str]:
+    if value is None:
+        return set()
+    if isinstance(value, str):
+        return {value}
+    return set(value)
+
+
+def misestimate(node: Node) -> Optional[float]:
+    """How far the planner's row estimate is from the actual rows, as a factor ≥ 1
+    (None without ANALYZE, for a node that never ran, and for BitmapAnd/BitmapOr, which always
+    report 0 rows). Both sides are per loop; a zero side counts as one row."""
+    if node.actual_rows is None or node.plan_rows is None or not node.actual_loops:
+        return None
+    if node.node_type in ("BitmapAnd", "BitmapOr"):
+        return None
+    actual = max(node.actual_rows, 1.0)
+    planned = max(node.plan_rows, 1.0)
+    return max(actual, planned) / min(actual, planned)
+
+
+def assert_plan(
+    plan: Plan,
+    *,
+    no_seq_scan_on: Optional[Names] = None,
+    uses_index: Optional[Names] = None,
+    no_node_type: Optional[Names] = None,
+    max_misestimate: Optional[float] = None,
+) -> None:
+    """Asserts the shape of a plan; raises :class:`PlanAssertionError` naming the nodes at fault.
+
+    * ``no_seq_scan_on``: no (Parallel) Seq Scan on these tables (name or alias).
+    * ``uses_index``: each of these indexes is used by some node.
+    * ``no_node_type``: no node of these types (``"Nested Loop"``, ``"Sort"``…).
+    * ``max_misestimate``: no node whose row estimate is off by more than this factor
+      (see :func:`misestimate`).
+    """
+    problems: list[str] = []
+    tables = _names(no_seq_scan_on)
+    for node in plan:
+        if node.node_type == "Seq Scan" and tables & {node.relation_name, node.alias}:
+            problems.append(f"{node!r}: a sequential scan on {node.relation_name}")
+    wanted = _names(uses_index)
+    used = {node.index_name for node in plan if node.index_name}
+    for index in sorted(wanted - used):
+        problems.append(f"index {index} is not used (used: {', '.join(sorted(used)) or 'none'})")
+    banned = _names(no_node_type)
+    for node in plan:
+        if node.node_type in banned:
+            problems.append(f"{node!r}: a {node.node_type} node")
+    if max_misestimate is not None:
+        for node in plan:
+            factor = misestimate(node)
+            if factor is not None and factor > max_misestimate:
+                problems.append(
+                    f"{node!r}: estimated {node.plan_rows:g} rows, got {node.actual_rows:g} "
+                    f"(off by {factor:.0f}x, more than {max_misestimate:g}x)"
+                )
+    if problems:
+        raise PlanAssertionError(
+            "planlint: the plan does not have the expected shape:\n"
+            + "\n".join(f"- {p}" for p in problems)
+        )

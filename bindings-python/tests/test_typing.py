@@ -1,0 +1,45 @@
+"""The type stubs: current with the model's schema, and complete enough for mypy --strict."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def test_stubs_are_generated_from_the_current_schema() -> None:
+    gen = HERE.parent / "scripts" / "gen_stubs.py"
+    out = subprocess.run([sys.executable, str(gen), "--check"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+
+
+def test_mypy_strict_accepts_typed_usage() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "--python-version", "3.10",
+         str(HERE / "typed_usage.py")],
+        capture_output=True,
+        text=True,
+        cwd=HERE,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_mypy_catches_a_misspelt_field(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "import planlint\n"
+        "def f(n: planlint.Node) -> float:\n"
+        "    return n.rows_removed_by_filtre or 0.0\n"
+        "def g(n: planlint.Node) -> int:\n"
+        "    return n.node_type\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", str(bad)],
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 1
+    assert "rows_removed_by_filtre" in out.stdout
+    assert 'Incompatible return value type (got "str | None", expected "int")' in out.stdout
