@@ -167,9 +167,9 @@ def shop(pg: PgServer) -> PgServer:
               SELECT i, 1 + i % 5000, (ARRAY['new','paid','shipped','returned'])[1 + i % 4],
                      (i % 1000) / 10.0, date '2024-01-01' + i % 365
               FROM generate_series(1, 200000) i;
-            VACUUM ANALYZE customers, orders;
             """
         )
+        conn.execute("VACUUM ANALYZE customers, orders")
     return server
 
 
@@ -181,3 +181,4 @@ def wait_for(pred: Any, timeout: float = 10.0) -> bool:
             return True
         time.sleep(0.05)
     return False
+pytest_plugins = ["pytester"]

@@ -43,3 +43,13 @@ def test_mypy_catches_a_misspelt_field(tmp_path: Path) -> None:
     assert out.returncode == 1
     assert "rows_removed_by_filtre" in out.stdout
     assert 'Incompatible return value type (got "str | None", expected "int")' in out.stdout
+
+
+def test_mypy_strict_accepts_the_package_itself(tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "-p", "planlint"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,  # the installed package, not a source tree
+    )
+    assert out.returncode == 0, out.stdout + out.stderr

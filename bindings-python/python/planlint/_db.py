@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from ._planlint import Plan, parse
 
@@ -59,7 +59,7 @@ def _keep_json_text(cur: Any) -> None:
         return
     if type(cur).__module__.startswith("psycopg2"):
         try:
-            import psycopg2.extensions as ext
+            import psycopg2.extensions as ext  # type: ignore[import-untyped, unused-ignore]
 
             as_text = ext.new_type((JSON_OID,), "PLANLINT_JSON_TEXT", lambda value, _cur: value)
             ext.register_type(as_text, cur)
@@ -126,12 +126,12 @@ def explain(
     return parse(text, "json")[0]
 
 
-def _in_rollback(dbapi: Any, cur: Any, work: Any) -> str:
+def _in_rollback(dbapi: Any, cur: Any, work: Callable[[], str]) -> str:
     """Runs ``work`` in a savepoint (or a transaction, when autocommit is on) rolled back after."""
     if getattr(dbapi, "autocommit", False):
         cur.execute("BEGIN")
         try:
-            result: str = work()
+            result = work()
         finally:
             cur.execute("ROLLBACK")
         return result

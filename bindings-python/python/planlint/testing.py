@@ -43,7 +43,7 @@ def explainable(sql: str) -> bool:
     VALUES, TABLE), judged by its first keyword after comments and parentheses."""
     start = _LEADING_NOISE.match(sql)
     word = _FIRST_WORD.match(sql, start.end() if start else 0)
-    return bool(word) and word.group(0).lower() in _EXPLAINABLE
+    return word is not None and word.group(0).lower() in _EXPLAINABLE
 
 
 @dataclass
@@ -107,10 +107,10 @@ def _sql_text(query: Any, conn: Any) -> str:
 
 
 class PlanGuard:
-    """Watches the statements run through a connection or engine, EXPLAINs each one right after
-    it ran (same session, same transaction; data-modifying statements are analyzed inside a
-    savepoint that is rolled back), and, when the block ends, fails if a finding reaches
-    ``fail_on``.
+    """Watches the statements run through a connection or engine, EXPLAINs each one just before
+    it runs (same session, same transaction, inside a savepoint that is rolled back, so that
+    the statement then runs on the data it would have seen), and, when the block ends, fails if
+    a finding reaches ``fail_on``.
 
     ``target`` is a psycopg 3 ``Connection``, a psycopg2 connection, or a SQLAlchemy ``Engine``
     or ``Connection``. ``fail_on`` is ``"info"``, ``"warning"``, ``"critical"``, or None to only
@@ -172,19 +172,19 @@ class PlanGuard:
     def _install_sqlalchemy(self, target: Any) -> Callable[[], None]:
         from sqlalchemy import event
 
-        def after_cursor_execute(
+        def before_cursor_execute(
             conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
         ) -> None:
             if not many:
                 self.observe(cursor.connection, statement, parameters)
 
-        event.listen(target, "after_cursor_execute", after_cursor_execute)
-        return lambda: event.remove(target, "after_cursor_execute", after_cursor_execute)
+        event.listen(target, "before_cursor_execute", before_cursor_execute)
+        return lambda: event.remove(target, "before_cursor_execute", before_cursor_execute)
 
     def _install_cursor_factory(self, conn: Any, driver: str) -> Callable[[], None]:
         previous = conn.cursor_factory
         if driver == "psycopg2":
-            import psycopg2.extensions
+            import psycopg2.extensions  # type: ignore[import-untyped, unused-ignore]
 
             base = previous or psycopg2.extensions.cursor
         else:
@@ -195,10 +195,9 @@ class PlanGuard:
             """A cursor whose statements the planlint guard EXPLAINs."""
 
             def execute(self, query: Any, *args: Any, **kwargs: Any) -> Any:
-                result = super().execute(query, *args, **kwargs)
                 params = args[0] if args else kwargs.get("params", kwargs.get("vars"))
                 guard.observe(self.connection, _sql_text(query, self.connection), params)
-                return result
+                return super().execute(query, *args, **kwargs)
 
         conn.cursor_factory = WatchedCursor
 
@@ -208,16 +207,23 @@ class PlanGuard:
         return undo
 
     def observe(self, dbapi_conn: Any, sql: str, params: Any) -> Optional[WatchedQuery]:
-        """EXPLAINs a statement that just ran on ``dbapi_conn`` and records it (called by the
-        hooks; public so that other drivers can be wired by hand)."""
+        """EXPLAINs a statement about to run on ``dbapi_conn`` and records it (called by the
+        hooks; public so that other drivers can be wired by hand).
+
+        The EXPLAIN runs just before the statement itself, so that it sees the data the
+        statement will see (run after it, an INSERT would collide with its own rows); with
+        ANALYZE it runs inside a savepoint rolled back at once."""
         if self._busy or not explainable(sql):
             return None
         self._busy = True
         watched = WatchedQuery(sql=sql, params=params)
         try:
             cur = dbapi_conn.cursor()
+
+            def work() -> str:
+                return run_explain(cur, sql, params, self.options)
+
             try:
-                work = lambda: run_explain(cur, sql, params, self.options)  # noqa: E731
                 text = _in_rollback(dbapi_conn, cur, work) if self.analyze else work()
             finally:
                 cur.close()
