@@ -26,7 +26,7 @@ HEADER = '''\
 # Do not edit: change the model (core/src/model) or the generator, then run the generator.
 """The native part of planlint (the public API is the ``planlint`` package)."""
 
-from typing import Any, Iterator, TypedDict
+from typing import Any, Iterator, Literal, TypedDict
 
 __version__: str
 '''
@@ -134,6 +134,8 @@ def py_type(prop: dict, defs: dict) -> str:
     if "$ref" in prop:
         return prop["$ref"].rsplit("/", 1)[1]
     t = prop.get("type")
+    if t == "string" and "enum" in prop:  # a closed set of server strings
+        return "Literal[" + ", ".join(json.dumps(v) for v in prop["enum"]) + "]"
     if t == "string":
         return "str"
     if t == "integer":

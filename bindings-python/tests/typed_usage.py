@@ -73,3 +73,12 @@ def checks(conn: Any, plan: planlint.Plan) -> list[WatchedQuery]:
     fresh: planlint.Plan = planlint.explain(conn, "SELECT 1", analyze=False)
     assert fresh.root is not None
     return g.queries
+
+
+def join_kinds(plan: planlint.Plan) -> set[str]:
+    out: set[str] = set()
+    for node in plan:
+        jt = node.join_type  # a Literal of the server's join types
+        if jt == "Anti" or jt == "Semi":
+            out.add(jt)
+    return out

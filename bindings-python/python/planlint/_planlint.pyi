@@ -2,7 +2,7 @@
 # Do not edit: change the model (core/src/model) or the generator, then run the generator.
 """The native part of planlint (the public API is the ``planlint`` package)."""
 
-from typing import Any, Iterator, TypedDict
+from typing import Any, Iterator, Literal, TypedDict
 
 __version__: str
 
@@ -257,9 +257,9 @@ class Worker(TypedDict, total=False):
     """Cache key expressions. Server key: "Cache Key"."""
     cache_misses: int
     """Lookups that ran the subplan. Server key: "Cache Misses"."""
-    cache_mode: str
-    """How keys are compared (14.2+). Server key: "Cache Mode". Known values: "logical",
-    "binary", or any other string a newer server prints.
+    cache_mode: Literal["logical", "binary"]
+    """How keys are compared (14.2+). Server key: "Cache Mode". A value newer servers print that
+    planlint does not know is kept in `extra` instead.
     """
     cache_overflows: int
     """Entries that did not fit even after evicting. Server key: "Cache Overflows"."""
@@ -319,6 +319,8 @@ class Worker(TypedDict, total=False):
     """Groups of an Incremental Sort (full-sort or pre-sorted)."""
     prefetch_capacity: float
     """Prefetch capacity (`Prefetch: capacity=`). Server key: "Prefetch Capacity"."""
+    presorted_key: list[str]
+    """Key already sorted by the input (Incremental Sort, 13+). Server key: "Presorted Key"."""
     shared_dirtied_blocks: int
     """Shared blocks modified. Server key: "Shared Dirtied Blocks"."""
     shared_hit_blocks: int
@@ -331,14 +333,15 @@ class Worker(TypedDict, total=False):
     """Shared blocks read from the OS (disk or page cache). Server key: "Shared Read Blocks"."""
     shared_written_blocks: int
     """Shared blocks written out by this backend. Server key: "Shared Written Blocks"."""
-    sort_method: str
-    """Sort method. Server key: "Sort Method". Known values: "top-N heapsort", "quicksort",
-    "external sort", "external merge", "still in progress", or any other string a newer server
-    prints.
+    sort_key: list[str]
+    """Sort key (Sort, Incremental Sort, Merge Append). Server key: "Sort Key"."""
+    sort_method: Literal["top-N heapsort", "quicksort", "external sort", "external merge", "still in progress"]
+    """Sort method. Server key: "Sort Method". A value newer servers print that planlint does not
+    know is kept in `extra` instead.
     """
-    sort_space_type: str
-    """Where the space was: Memory or Disk. Server key: "Sort Space Type". Known values:
-    "Memory", "Disk", or any other string a newer server prints.
+    sort_space_type: Literal["Memory", "Disk"]
+    """Where the space was: Memory or Disk. Server key: "Sort Space Type". A value newer servers
+    print that planlint does not know is kept in `extra` instead.
     """
     sort_space_used: int
     """Space used, in kB. Server key: "Sort Space Used"."""
@@ -531,17 +534,17 @@ class Node:
     def cache_misses(self) -> int | None:
         """Lookups that ran the subplan. Server key: "Cache Misses"."""
     @property
-    def cache_mode(self) -> str | None:
-        """How keys are compared (14.2+). Server key: "Cache Mode". Known values: "logical",
-        "binary", or any other string a newer server prints.
+    def cache_mode(self) -> Literal["logical", "binary"] | None:
+        """How keys are compared (14.2+). Server key: "Cache Mode". A value newer servers print
+        that planlint does not know is kept in `extra` instead.
         """
     @property
     def cache_overflows(self) -> int | None:
         """Entries that did not fit even after evicting. Server key: "Cache Overflows"."""
     @property
-    def command(self) -> str | None:
-        """SetOp command. Server key: "Command". Known values: "Intersect", "Intersect All",
-        "Except", "Except All", or any other string a newer server prints.
+    def command(self) -> Literal["Intersect", "Intersect All", "Except", "Except All"] | None:
+        """SetOp command. Server key: "Command". A value newer servers print that planlint does
+        not know is kept in `extra` instead.
         """
     @property
     def conflict_arbiter_indexes(self) -> list[str] | None:
@@ -656,9 +659,9 @@ class Node:
     def join_filter(self) -> str | None:
         """Join condition checked after matching. Server key: "Join Filter"."""
     @property
-    def join_type(self) -> str | None:
-        """Join type. Server key: "Join Type". Known values: "Inner", "Left", "Full", "Right",
-        "Semi", "Anti", "Right Anti", "Right Semi", or any other string a newer server prints.
+    def join_type(self) -> Literal["Inner", "Left", "Full", "Right", "Semi", "Anti", "Right Anti", "Right Semi"] | None:
+        """Join type. Server key: "Join Type". A value newer servers print that planlint does not
+        know is kept in `extra` instead.
         """
     @property
     def local_dirtied_blocks(self) -> int | None:
@@ -695,23 +698,15 @@ class Node:
     @property
     def node_type(self) -> str | None:
         """The node type as the server names it in JSON (`Hash Join`, `Aggregate`…). Server key:
-        "Node Type". Known values: "Result", "ProjectSet", "ModifyTable", "Append", "Merge
-        Append", "Recursive Union", "BitmapAnd", "BitmapOr", "Nested Loop", "Merge Join",
-        "Hash Join", "Seq Scan", "Sample Scan", "Gather", "Gather Merge", "Index Scan", "Index
-        Only Scan", "Bitmap Index Scan", "Bitmap Heap Scan", "Tid Scan", "Tid Range Scan",
-        "Subquery Scan", "Function Scan", "Table Function Scan", "Values Scan", "CTE Scan",
-        "Named Tuplestore Scan", "WorkTable Scan", "Foreign Scan", "Custom Scan",
-        "Materialize", "Memoize", "Sort", "Incremental Sort", "Group", "Aggregate",
-        "WindowAgg", "Unique", "SetOp", "LockRows", "Limit", "Hash", or any other string a
-        newer server prints.
+        "Node Type". Any string a server prints; the known ones are listed in `examples`.
         """
     @property
     def one_time_filter(self) -> str | None:
         """Condition evaluated once, before running the node. Server key: "One-Time Filter"."""
     @property
-    def operation(self) -> str | None:
-        """ModifyTable / Foreign Scan operation. Server key: "Operation". Known values: "Select",
-        "Insert", "Update", "Delete", "Merge", or any other string a newer server prints.
+    def operation(self) -> Literal["Select", "Insert", "Update", "Delete", "Merge"] | None:
+        """ModifyTable / Foreign Scan operation. Server key: "Operation". A value newer servers
+        print that planlint does not know is kept in `extra` instead.
         """
     @property
     def order_by(self) -> str | None:
@@ -736,15 +731,15 @@ class Node:
         Evaluated".
         """
     @property
-    def parent_relationship(self) -> str | None:
+    def parent_relationship(self) -> Literal["Outer", "Inner", "Member", "InitPlan", "SubPlan", "Subquery", "child", "children"] | None:
         """How this node relates to its parent (absent on the root). Server key: "Parent
-        Relationship". Known values: "Outer", "Inner", "Member", "InitPlan", "SubPlan",
-        "Subquery", "child", "children", or any other string a newer server prints.
+        Relationship". A value newer servers print that planlint does not know is kept in
+        `extra` instead.
         """
     @property
-    def partial_mode(self) -> str | None:
-        """Aggregate partial mode (9.6+). Server key: "Partial Mode". Known values: "Simple",
-        "Partial", "Finalize", or any other string a newer server prints.
+    def partial_mode(self) -> Literal["Simple", "Partial", "Finalize"] | None:
+        """Aggregate partial mode (9.6+). Server key: "Partial Mode". A value newer servers print
+        that planlint does not know is kept in `extra` instead.
         """
     @property
     def peak_memory_usage(self) -> int | None:
@@ -804,9 +799,9 @@ class Node:
     def sampling_parameters(self) -> list[str] | None:
         """TABLESAMPLE parameters. Server key: "Sampling Parameters"."""
     @property
-    def scan_direction(self) -> str | None:
-        """Index scan direction. Server key: "Scan Direction". Known values: "Forward",
-        "Backward", "NoMovement", or any other string a newer server prints.
+    def scan_direction(self) -> Literal["Forward", "Backward", "NoMovement"] | None:
+        """Index scan direction. Server key: "Scan Direction". A value newer servers print that
+        planlint does not know is kept in `extra` instead.
         """
     @property
     def schema(self) -> str | None:
@@ -834,17 +829,16 @@ class Node:
         """Whether a single worker runs the subplan (Gather). Server key: "Single Copy"."""
     @property
     def sort_key(self) -> list[str] | None:
-        """Sort key. Server key: "Sort Key"."""
+        """Sort key (Sort, Incremental Sort, Merge Append). Server key: "Sort Key"."""
     @property
-    def sort_method(self) -> str | None:
-        """Sort method. Server key: "Sort Method". Known values: "top-N heapsort", "quicksort",
-        "external sort", "external merge", "still in progress", or any other string a newer
-        server prints.
+    def sort_method(self) -> Literal["top-N heapsort", "quicksort", "external sort", "external merge", "still in progress"] | None:
+        """Sort method. Server key: "Sort Method". A value newer servers print that planlint does
+        not know is kept in `extra` instead.
         """
     @property
-    def sort_space_type(self) -> str | None:
-        """Where the space was: Memory or Disk. Server key: "Sort Space Type". Known values:
-        "Memory", "Disk", or any other string a newer server prints.
+    def sort_space_type(self) -> Literal["Memory", "Disk"] | None:
+        """Where the space was: Memory or Disk. Server key: "Sort Space Type". A value newer
+        servers print that planlint does not know is kept in `extra` instead.
         """
     @property
     def sort_space_used(self) -> int | None:
@@ -853,14 +847,14 @@ class Node:
     def startup_cost(self) -> float | None:
         """Estimated cost before the first row (arbitrary units). Server key: "Startup Cost"."""
     @property
-    def storage(self) -> str | None:
-        """Tuplestore storage: Memory or Disk (18+). Server key: "Storage". Known values:
-        "Memory", "Disk", or any other string a newer server prints.
+    def storage(self) -> Literal["Memory", "Disk"] | None:
+        """Tuplestore storage: Memory or Disk (18+). Server key: "Storage". A value newer servers
+        print that planlint does not know is kept in `extra` instead.
         """
     @property
-    def strategy(self) -> str | None:
-        """Aggregate/SetOp strategy. Server key: "Strategy". Known values: "Plain", "Sorted",
-        "Hashed", "Mixed", or any other string a newer server prints.
+    def strategy(self) -> Literal["Plain", "Sorted", "Hashed", "Mixed"] | None:
+        """Aggregate/SetOp strategy. Server key: "Strategy". A value newer servers print that
+        planlint does not know is kept in `extra` instead.
         """
     @property
     def subplan_name(self) -> str | None:
