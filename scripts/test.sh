@@ -16,4 +16,7 @@ cargo clippy --workspace --all-targets -- -D warnings
 section "Rust: tests"
 cargo test --workspace
 
+section "Python bindings"
+bash scripts/test-python.sh
+
 section "All tests passed"
