@@ -10,6 +10,8 @@ json.loads can read too). Measured, best of N:
   * json.loads(text) for each file                (CPython's C JSON decoder: dicts, no model)
   * the CLI on all documents in one file          (`planlint parse --compact`: parse + write JSON)
   * planlint.parse on that same concatenated text (one call)
+  * planlint.analyze (parse + metrics + rules + typed findings), per file and in one call,
+    against `planlint analyze --format json` on the concatenated file
 """
 
 from __future__ import annotations
@@ -68,6 +70,10 @@ def main() -> int:
     )
     row("json.loads (per file)", best(lambda: [json.loads(t) for t in texts], a.repeat))
     row(
+        "planlint.analyze (per file: parse + analyze)",
+        best(lambda: [planlint.analyze(t) for t in texts], a.repeat),
+    )
+    row(
         "planlint.parse + walk every node's node_type",
         best(lambda: [[n.node_type for p in planlint.parse(t) for n in p] for t in texts], a.repeat),
     )
@@ -83,6 +89,16 @@ def main() -> int:
             subprocess.run([cli, "parse", "--compact", path], check=True, stdout=subprocess.DEVNULL)
 
         row("CLI parse --compact (one file, all documents)", best(run_cli, a.repeat))
+
+        def run_cli_analyze() -> None:
+            subprocess.run(
+                [cli, "analyze", "--format", "json", "--config", "/dev/null", path],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+
+        row("CLI analyze --format json (one file)", best(run_cli_analyze, a.repeat))
+        row("planlint.analyze (one call, all documents)", best(lambda: planlint.analyze(blob), a.repeat))
         row("planlint.parse (one call, all documents)", best(lambda: planlint.parse(blob), a.repeat))
         row(
             "planlint.to_json(parse(...)) (one call)",

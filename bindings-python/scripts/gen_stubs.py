@@ -15,6 +15,15 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent.parent
 SCHEMA = HERE.parent / "core" / "schema" / "plan.schema.json"
+ANALYSIS_SCHEMA = HERE.parent / "core" / "schema" / "analysis.schema.json"
+
+#: Names of the analysis schema's objects in Python (definitions and inline objects).
+ANALYSIS_NAMES = {
+    "Buffers": "BufferCounts",
+    "NodeMetrics": "NodeMetrics",
+    "summary": "AnalysisSummary",
+    "findings": "SeverityCounts",
+}
 STUB = HERE / "python" / "planlint" / "_planlint.pyi"
 
 #: Keys of the canonical JSON that the classes expose another way (not as plain fields).
@@ -129,11 +138,17 @@ class Node:
 '''
 
 
-def py_type(prop: dict, defs: dict) -> str:
-    """The Python type of a schema property."""
+def py_type(prop: dict, defs: dict, names: dict | None = None) -> str:
+    """The Python type of a schema property (``names`` renames definitions)."""
+    names = names or {}
     if "$ref" in prop:
-        return prop["$ref"].rsplit("/", 1)[1]
+        ref = prop["$ref"].rsplit("/", 1)[1]
+        return names.get(ref, ref)
     t = prop.get("type")
+    if isinstance(t, list):
+        return " | ".join(py_type({**prop, "type": one}, defs, names) for one in t)
+    if t == "null":
+        return "None"
     if t == "string" and "enum" in prop:  # a closed set of server strings
         return "Literal[" + ", ".join(json.dumps(v) for v in prop["enum"]) + "]"
     if t == "string":
@@ -145,11 +160,11 @@ def py_type(prop: dict, defs: dict) -> str:
     if t == "boolean":
         return "bool"
     if t == "array":
-        return f"list[{py_type(prop['items'], defs)}]"
+        return f"list[{py_type(prop['items'], defs, names)}]"
     if t == "object":
         extra = prop.get("additionalProperties")
         if isinstance(extra, dict):
-            return f"dict[str, {py_type(extra, defs)}]"
+            return f"dict[str, {py_type(extra, defs, names)}]"
         return "dict[str, Any]"
     raise SystemExit(f"gen_stubs: unknown schema type {prop!r}")
 
@@ -174,12 +189,15 @@ def docstring(text: str, indent: str) -> str:
     return f'{indent}"""{lines[0]}\n{body}{indent}"""\n'
 
 
-def typed_dict(name: str, definition: dict, defs: dict) -> str:
+def typed_dict(name: str, definition: dict, defs: dict, names: dict | None = None) -> str:
     """A TypedDict (every key optional) for a nested object of the canonical JSON."""
     out = f"\nclass {name}(TypedDict, total=False):\n"
     out += docstring(definition.get("description", name), "    ")
     for key, prop in definition["properties"].items():
-        out += f"    {key}: {py_type(prop, defs)}\n"
+        if prop.get("type") == "object" and "properties" in prop and key in (names or {}):
+            out += f"    {key}: {names[key]}\n"  # type: ignore[index]
+        else:
+            out += f"    {key}: {py_type(prop, defs, names)}\n"
         doc = doc_of(prop, defs)
         if doc:
             out += docstring(doc, "    ")
@@ -210,7 +228,34 @@ def render(schema: dict) -> str:
     out += properties(defs["Plan"], PLAN_SKIP, defs)
     out += NODE_HEAD
     out += properties(defs["Node"], NODE_SKIP, defs)
+    if ANALYSIS_SCHEMA.exists():
+        out += analysis_types(json.loads(ANALYSIS_SCHEMA.read_text(encoding="utf-8")))
     return out
+
+
+def analysis_types(schema: dict) -> str:
+    """TypedDicts for the analysis' summary and node metrics (the findings are classes of
+    ``planlint._analysis``)."""
+    defs = schema["$defs"]
+    summary = defs["Analysis"]["properties"]["summary"]
+    out = "\n# The analysis (core/schema/analysis.schema.json).\n"
+    out += typed_dict("BufferCounts", defs["Buffers"], defs, ANALYSIS_NAMES)
+    out += typed_dict("SeverityCounts", summary["properties"]["findings"], defs, ANALYSIS_NAMES)
+    out += typed_dict("AnalysisSummary", summary, defs, ANALYSIS_NAMES)
+    out += typed_dict("NodeMetrics", defs["NodeMetrics"], defs, ANALYSIS_NAMES)
+    out += ANALYSIS_FUNCTIONS
+    return out
+
+
+ANALYSIS_FUNCTIONS = '''
+def _analyze_plans(plans: list[Plan], config: str | None = None) -> list[dict[str, Any]]:
+    """Analyzes plans with a ``planlint.toml`` configuration (None: the defaults); one dict per
+    plan, as ``planlint analyze --format json`` prints it. Use :func:`planlint.analyze`."""
+
+def _rules() -> list[dict[str, Any]]:
+    """Every rule the core runs: ``id``, ``summary``, ``doc``, ``thresholds``. Use
+    :func:`planlint.rules`."""
+'''
 
 
 def main() -> int:

@@ -14,7 +14,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::OnceLock;
 
 use planlint::model::Properties;
-use planlint::{Format, Node, NodeId, ParseOptions, Plan};
+use planlint::{Config, Format, Node, NodeId, ParseOptions, Plan};
 use pyo3::exceptions::{PyAttributeError, PyIndexError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
@@ -24,6 +24,7 @@ use topy::{Pick, to_py};
 
 pyo3::import_exception!(planlint._errors, ParseError);
 pyo3::import_exception!(planlint._errors, InternalError);
+pyo3::import_exception!(planlint._errors, ConfigError);
 
 /// Runs `f` and turns a panic into `planlint.InternalError` (a panic is a bug in planlint;
 /// it must not abort the interpreter nor surface as a `BaseException`).
@@ -424,6 +425,78 @@ impl PyNode {
     }
 }
 
+/// The Python exception for an invalid configuration.
+fn config_error(e: planlint::Error) -> PyErr {
+    ConfigError::new_err((e.message, e.line, e.column))
+}
+
+/// Analyzes plans (with the GIL released) and returns, per plan, the data `planlint analyze
+/// --format json` prints for it. `config`: `planlint.toml` text (None: the defaults).
+#[pyfunction]
+#[pyo3(name = "_analyze_plans", signature = (plans, config = None))]
+fn analyze_plans<'py>(
+    py: Python<'py>,
+    plans: Vec<Py<PyPlan>>,
+    config: Option<&str>,
+) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    let config = match config {
+        None => Config::default(),
+        Some(text) => py
+            .detach(|| guarded("reading the configuration", || Config::from_toml(text)))?
+            .map_err(config_error)?,
+    };
+    let refs: Vec<&Plan> = plans.iter().map(|p| &p.get().plan).collect();
+    let analyses = py.detach(|| {
+        guarded("analyzing", || {
+            refs.iter()
+                .map(|p| planlint::analyze(p, &config))
+                .collect::<Vec<_>>()
+        })
+    })?;
+    analyses.iter().map(|a| to_py(py, a)).collect()
+}
+
+/// One rule, as `planlint.rules()` describes it.
+#[derive(serde::Serialize)]
+struct RuleInfo {
+    id: &'static str,
+    summary: &'static str,
+    doc: String,
+    thresholds: Vec<ThresholdInfo>,
+}
+
+/// One threshold of a rule.
+#[derive(serde::Serialize)]
+struct ThresholdInfo {
+    name: &'static str,
+    default: f64,
+    doc: String,
+}
+
+/// Every rule the core runs, in order: id, summary, documentation, thresholds.
+#[pyfunction]
+#[pyo3(name = "_rules")]
+fn rules(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    let list: Vec<RuleInfo> = planlint::rules::RULES
+        .iter()
+        .map(|r| RuleInfo {
+            id: r.id,
+            summary: r.summary(),
+            doc: r.doc_text(),
+            thresholds: r
+                .params
+                .iter()
+                .map(|p| ThresholdInfo {
+                    name: p.name,
+                    default: p.default,
+                    doc: p.doc.split_whitespace().collect::<Vec<_>>().join(" "),
+                })
+                .collect(),
+        })
+        .collect();
+    to_py(py, &list)
+}
+
 /// Panics inside the boundary's panic guard: lets the tests check that a panic surfaces as
 /// `planlint.InternalError` (never useful otherwise).
 #[pyfunction]
@@ -442,6 +515,8 @@ fn _planlint(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(parse, m)?)?;
     m.add_function(wrap_pyfunction!(to_json, m)?)?;
     m.add_function(wrap_pyfunction!(schema, m)?)?;
+    m.add_function(wrap_pyfunction!(analyze_plans, m)?)?;
+    m.add_function(wrap_pyfunction!(rules, m)?)?;
     m.add_function(wrap_pyfunction!(_panic_for_tests, m)?)?;
     Ok(())
 }

@@ -147,7 +147,7 @@ def pg() -> Iterator[PgServer]:
 
 @pytest.fixture(scope="session")
 def shop(pg: PgServer) -> PgServer:
-    """The test database: customers and orders (200,000 rows, no secondary index), analyzed."""
+    """The test database: customers and orders (500,000 rows, no secondary index), analyzed."""
     import psycopg
 
     with psycopg.connect(pg.dsn, autocommit=True) as conn:
@@ -166,7 +166,7 @@ def shop(pg: PgServer) -> PgServer:
             INSERT INTO orders
               SELECT i, 1 + i % 5000, (ARRAY['new','paid','shipped','returned'])[1 + i % 4],
                      (i % 1000) / 10.0, date '2024-01-01' + i % 365
-              FROM generate_series(1, 200000) i;
+              FROM generate_series(1, 500000) i;
             """
         )
         conn.execute("VACUUM ANALYZE customers, orders")

@@ -45,8 +45,8 @@ def test_explain_analyze_returns_the_plan(conn: Any) -> None:
     plan = planlint.explain(conn, "SELECT * FROM orders WHERE customer_id = %s", (42,))
     root = plan.root
     assert root is not None and root.node_type == "Seq Scan" and root.relation_name == "orders"
-    assert root.actual_rows == 40 and root.actual_loops == 1
-    assert root.rows_removed_by_filter == 200_000 - 40
+    assert root.actual_rows == 100 and root.actual_loops == 1
+    assert root.rows_removed_by_filter == 500_000 - 100
     assert root.shared_hit_blocks is not None or root.shared_read_blocks is not None
     assert plan.options.get("analyze") is True and plan.options.get("buffers") is True
     assert plan.execution_time is not None and plan.planning_time is not None
@@ -65,7 +65,7 @@ def test_data_modifying_statement_is_rolled_back(conn: Any) -> None:
     before = count(conn, "SELECT count(*) FROM orders WHERE status = 'returned'")
     plan = planlint.explain(conn, "UPDATE orders SET status = 'returned' WHERE status = %s", ("new",))
     assert plan.root is not None and plan.root.node_type == "ModifyTable"
-    assert plan.root.children[0].actual_rows == 50_000
+    assert plan.root.children[0].actual_rows == 125_000
     # The caller's transaction goes on, and the update left no trace.
     assert count(conn, "SELECT count(*) FROM orders WHERE status = 'returned'") == before
     plan = planlint.explain(conn, "DELETE FROM orders WHERE id <= 1000")

@@ -11,11 +11,18 @@ import pytest
 import sqlalchemy
 
 import planlint
-from planlint.testing import PlanAssertionError, assert_plan, explainable, guard, misestimate
+from planlint.testing import (
+    PlanAssertionError,
+    PlanGuardError,
+    assert_plan,
+    explainable,
+    guard,
+    misestimate,
+)
 from conftest import PgServer
 
 # Correlated columns: status = 'new' exactly when customer_id % 4 = 1, which the planner cannot
-# know; it estimates 250 rows and gets 50,000.
+# know; it estimates 625 rows and gets 125,000.
 MISESTIMATED = "SELECT id FROM orders WHERE status = 'new' AND customer_id % 4 = 1"
 
 
@@ -146,7 +153,7 @@ def test_assert_plan_on_real_plans(shop: PgServer) -> None:
     with pytest.raises(PlanAssertionError, match="a Seq Scan node"):
         assert_plan(seq, no_node_type={"Seq Scan", "Nested Loop"})
     root = wrong.root
-    assert root is not None and root.actual_rows == 50_000
+    assert root is not None and root.actual_rows == 125_000
     factor = misestimate(root)
     assert factor is not None and factor > 100
     with pytest.raises(PlanAssertionError, match=r"off by \d+x, more than 100x"):
@@ -175,9 +182,61 @@ def test_pytest_plugin_fixtures(pytester: pytest.Pytester, shop: PgServer) -> No
         def test_default_severity_from_ini(planlint_guard):
             with psycopg.connect(DSN) as c:
                 assert planlint_guard(c).fail_on == "critical"
+
+        def test_guard_fails_the_test(planlint_guard):
+            with psycopg.connect(DSN) as c:
+                with planlint_guard(c):
+                    c.execute("SELECT * FROM orders WHERE customer_id = 42").fetchall()
         """
     )
     pytester.makeini("[pytest]\nplanlint_fail_on = critical\n")
     result = pytester.runpytest("-q")
-    result.assert_outcomes(passed=2, failed=1)
-    result.stdout.fnmatch_lines(["*sequential scan on orders*"])
+    result.assert_outcomes(passed=2, failed=2)
+    result.stdout.fnmatch_lines(["*sequential scan on orders*", "*[[]critical[]] seq-scan-filter*"])
+
+
+FILTERED = "SELECT * FROM orders WHERE customer_id = %s"
+
+
+def test_guard_fails_on_a_seq_scan_filter_and_passes_with_the_suggested_index(shop: PgServer) -> None:
+    with psycopg.connect(shop.dsn) as c:
+        with pytest.raises(PlanGuardError) as info:
+            with guard(c, fail_on="warning") as g:
+                rows = c.execute(FILTERED, (42,)).fetchall()
+        assert len(rows) == 100  # the code under test ran normally
+        report = str(info.value)
+        assert "seq-scan-filter" in report and "orders" in report
+        ranked = g.findings("warning")
+        assert ranked and ranked[0][1].rule == "seq-scan-filter"
+        finding = ranked[0][1]
+        assert finding.node is not None and finding.node.relation_name == "orders"
+        assert finding.severity in ("warning", "critical") and finding.impact > 0.5
+        assert finding.fix.sql and "CREATE INDEX" in finding.fix.sql.upper()
+        # Follow the advice (inside this transaction: rolled back at the end of the test).
+        c.execute(finding.fix.sql.replace("CONCURRENTLY ", ""))
+        c.execute("ANALYZE orders")
+        with guard(c, fail_on="warning") as g:
+            assert len(c.execute(FILTERED, (42,)).fetchall()) == 100
+        plan = g.queries[0].plan
+        assert plan is not None and not any(n.node_type == "Seq Scan" for n in plan)
+        assert g.findings("warning") == []
+        c.rollback()
+
+
+def test_guard_fails_through_sqlalchemy_and_psycopg2(shop: PgServer) -> None:
+    engine = sqlalchemy.create_engine(shop.sqlalchemy_url)
+    try:
+        with engine.connect() as c, pytest.raises(PlanGuardError, match="seq-scan-filter"):
+            with guard(engine, fail_on="critical"):
+                c.execute(sqlalchemy.text("SELECT * FROM orders WHERE customer_id = :c"), {"c": 7})
+    finally:
+        engine.dispose()
+    c2 = psycopg2.connect(shop.dsn)
+    try:
+        # Selected out by the configuration: the guard passes.
+        with guard(c2, fail_on="warning", config={"ignore": ["seq-scan-filter"]}) as g:
+            c2.cursor().execute(FILTERED, (42,))
+        assert g.queries[0].analysis is not None
+        assert all(f.rule != "seq-scan-filter" for f in g.queries[0].findings)
+    finally:
+        c2.close()

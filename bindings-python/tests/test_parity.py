@@ -34,8 +34,6 @@ def test_same_canonical_json_as_cli(entry: CorpusFile) -> None:
         plans = planlint.parse(data)
         assert planlint.to_json(plans, pretty=False) == out.stdout.rstrip("\n")
         assert [p.to_dict() for p in plans] == json.loads(out.stdout)
-        if entry.plans is not None:
-            assert len(plans) == entry.plans
     else:
         assert out.returncode == 2, out.stderr
         m = ERROR.match(out.stderr.strip())

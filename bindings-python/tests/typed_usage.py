@@ -82,3 +82,21 @@ def join_kinds(plan: planlint.Plan) -> set[str]:
         if jt == "Anti" or jt == "Semi":
             out.add(jt)
     return out
+
+
+def worst_findings(source: str) -> list[str]:
+    out: list[str] = []
+    for analysis in planlint.analyze(source, config={"ignore": ["plan-quality"]}):
+        summary: planlint.AnalysisSummary = analysis.summary
+        total: int = summary.get("node_count", 0)
+        for f in analysis.findings:
+            sev: planlint.Severity = f.severity
+            node: planlint.Node | None = f.node
+            metrics: planlint.NodeMetrics | None = analysis.metrics(node) if node else None
+            factor: float | None = metrics.get("estimate_factor") if metrics else None
+            sql: str | None = f.fix.sql
+            out.append(f"{sev} {f.rule} {f.impact:.0%} {total} {factor} {sql} {f.evidence}")
+        suggestions: list[planlint.IndexSuggestion] = analysis.index_suggestions
+        out.extend(s.sql for s in suggestions)
+    out.extend(r.id for r in planlint.rules())
+    return out

@@ -15,8 +15,20 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ._errors import InternalError, ParseError
+from ._errors import ConfigError, InternalError, ParseError
 from ._planlint import Node, Plan, __version__, parse, schema, to_json
+from ._analysis import (
+    SEVERITIES,
+    Analysis,
+    Finding,
+    Fix,
+    IndexSuggestion,
+    Rule,
+    Severity,
+    Threshold,
+    analyze,
+    rules,
+)
 from ._db import explain
 
 if TYPE_CHECKING:
@@ -27,9 +39,20 @@ if TYPE_CHECKING:
 __all__ = [
     "Node",
     "Plan",
+    "Analysis",
+    "Finding",
+    "Fix",
+    "IndexSuggestion",
+    "Rule",
+    "Threshold",
+    "Severity",
+    "SEVERITIES",
     "ParseError",
+    "ConfigError",
     "InternalError",
     "parse",
+    "analyze",
+    "rules",
     "to_json",
     "schema",
     "explain",

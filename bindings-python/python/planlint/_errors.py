@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ParseError", "InternalError"]
+__all__ = ["ParseError", "ConfigError", "InternalError"]
 
 
 class ParseError(ValueError):
@@ -39,6 +39,37 @@ class ParseError(ValueError):
 
 
 ParseError.__module__ = "planlint"
+
+
+class ConfigError(ValueError):
+    """A configuration (``planlint.toml`` text, or a mapping of the same shape) is invalid:
+    an unknown key, rule id or threshold, or a value of the wrong type.
+
+    ``line`` and ``column`` point into the TOML text (for a mapping, into the TOML written
+    from it).
+    """
+
+    #: What is wrong, and what was expected.
+    message: str
+    #: 1-based line in the TOML text.
+    line: int
+    #: 1-based column in the TOML text.
+    column: int
+
+    def __init__(self, message: str, line: int, column: int) -> None:
+        super().__init__(message, line, column)
+        self.message = message
+        self.line = line
+        self.column = column
+
+    def __str__(self) -> str:
+        return f"configuration, line {self.line}, column {self.column}: {self.message}"
+
+    def __reduce__(self) -> tuple[type[ConfigError], tuple[str, int, int]]:
+        return (type(self), (self.message, self.line, self.column))
+
+
+ConfigError.__module__ = "planlint"
 
 
 class InternalError(RuntimeError):

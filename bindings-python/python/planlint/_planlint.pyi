@@ -939,3 +939,118 @@ class Node:
     @property
     def workers_planned(self) -> int | None:
         """Workers the planner asked for. Server key: "Workers Planned"."""
+
+# The analysis (core/schema/analysis.schema.json).
+
+class BufferCounts(TypedDict, total=False):
+    """Buffer counters (blocks)."""
+    local_dirtied: int
+    """Local blocks dirtied."""
+    local_hit: int
+    """Local blocks hit."""
+    local_read: int
+    """Local blocks read."""
+    local_written: int
+    """Local blocks written."""
+    shared_dirtied: int
+    """Shared blocks dirtied."""
+    shared_hit: int
+    """Shared blocks found in shared buffers."""
+    shared_read: int
+    """Shared blocks read from the OS."""
+    shared_written: int
+    """Shared blocks written."""
+    temp_read: int
+    """Temporary-file blocks read."""
+    temp_written: int
+    """Temporary-file blocks written."""
+
+class SeverityCounts(TypedDict, total=False):
+    """Findings per severity."""
+    critical: int
+    """Critical findings."""
+    info: int
+    """Informational findings."""
+    warning: int
+    """Warnings."""
+
+class AnalysisSummary(TypedDict, total=False):
+    """Plan-level numbers."""
+    analyzed: bool
+    """The plan has actual rows (ANALYZE)."""
+    buffers: bool
+    """The plan has buffer counts (BUFFERS)."""
+    buffers_total: BufferCounts
+    """Buffer counters (blocks)."""
+    execution_time_ms: float
+    """Execution time, ms."""
+    findings: SeverityCounts
+    """Findings per severity."""
+    jit_time_ms: float
+    """JIT compilation time, ms."""
+    max_estimate_factor: float
+    """The largest row-estimate factor of an executed node."""
+    never_executed_count: int
+    """Nodes that never ran."""
+    node_count: int
+    """Nodes in the plan."""
+    planning_time_ms: float
+    """Planning time, ms."""
+    reference_time_ms: float
+    """The time shares and impacts are relative to, ms: execution time, else the log's duration,
+    else the root node's time.
+    """
+    timed: bool
+    """The plan has actual times (TIMING)."""
+    trigger_time_ms: float
+    """Time spent in triggers, ms."""
+
+class NodeMetrics(TypedDict, total=False):
+    """Derived metrics of one node. A missing key means the plan does not tell (no ANALYZE,
+    TIMING OFF, no BUFFERS), never zero.
+    """
+    actual_rows_total: float
+    """Rows returned over all loops and processes (absent for BitmapAnd/BitmapOr, which report
+    0).
+    """
+    estimate_direction: Literal["under", "over", "exact"]
+    """under: more rows than estimated; over: fewer."""
+    estimate_factor: float
+    """max(estimate, actual) / min(estimate, actual) per loop, both floored at 1 row (>= 1)."""
+    id: int
+    """The node id: its pre-order index in the plan (root = 0)."""
+    never_executed: bool
+    """The node never ran (Actual Loops: 0); present only when true."""
+    plan_rows_total: float
+    """Estimated rows per loop times the actual loops."""
+    processes: int
+    """Processes (workers + leader) that ran the node, when more than one."""
+    rows_removed_total: float
+    """Rows removed over all loops by Filter, Join Filter, index recheck and conflict filter."""
+    self_buffers: BufferCounts
+    """Buffer counters (blocks)."""
+    self_io_read_ms: float
+    """Time reading blocks in the node itself (track_io_timing), ms."""
+    self_io_write_ms: float
+    """Time writing blocks in the node itself (track_io_timing), ms."""
+    self_time_ms: float
+    """Wall-clock time in the node itself, children excluded, all loops, ms. InitPlans are
+    charged to the node that evaluates them, CTEs to the CTE Scans that read them; parallel
+    nodes are averaged per process.
+    """
+    self_time_share: float
+    """self_time_ms as a share (0-1) of the reference time."""
+    total_time_ms: float
+    """Wall-clock time of the node with its children, all loops, ms."""
+    total_time_share: float
+    """total_time_ms as a share (0-1) of the reference time."""
+    worker_skew: float
+    """Busiest process's rows over the mean rows per process (1 = even); needs VERBOSE."""
+
+def _analyze_plans(plans: list[Plan], config: str | None = None) -> list[dict[str, Any]]:
+    """Analyzes plans with a ``planlint.toml`` configuration (None: the defaults); one dict per
+    plan, as ``planlint analyze --format json`` prints it. Use :func:`planlint.analyze`."""
+
+def _rules() -> list[dict[str, Any]]:
+    """Every rule the core runs: ``id``, ``summary``, ``doc``, ``thresholds``. Use
+    :func:`planlint.rules`."""

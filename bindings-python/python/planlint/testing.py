@@ -11,11 +11,12 @@ The pytest plugin (``planlint.pytest_plugin``) exposes both as fixtures: ``planl
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Callable, Iterable, Optional, Union
 
-from ._db import dbapi_connection, explain_options, run_explain, _in_rollback
+from ._analysis import SEVERITIES, Analysis, ConfigLike, Finding, analyze
+from ._db import _in_rollback, explain_options, run_explain
 from ._planlint import Node, Plan, parse
 
 __all__ = [
@@ -28,8 +29,6 @@ __all__ = [
     "guard",
 ]
 
-#: Finding severities, from the least to the most severe.
-SEVERITIES = ("info", "warning", "critical")
 
 #: The statements EXPLAIN accepts (first keyword), which the guard EXPLAINs.
 _EXPLAINABLE = frozenset({"select", "insert", "update", "delete", "merge", "with", "values", "table"})
@@ -56,13 +55,13 @@ class WatchedQuery:
     params: Any
     #: The plan of ``EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)``, or None if EXPLAIN failed.
     plan: Optional[Plan] = None
-    #: The analysis of the plan (None when EXPLAIN failed or analysis is not available).
-    analysis: Any = None
+    #: The analysis of the plan (None when EXPLAIN failed).
+    analysis: Optional[Analysis] = None
     #: Why EXPLAIN failed, if it did.
     error: Optional[str] = None
 
     @property
-    def findings(self) -> list[Any]:
+    def findings(self) -> list[Finding]:
         """The findings of the analysis, ranked by impact (empty without an analysis)."""
         return list(self.analysis.findings) if self.analysis is not None else []
 
@@ -82,16 +81,6 @@ def _severity_rank(severity: str) -> int:
         raise ValueError(
             f"unknown severity {severity!r}: expected one of {', '.join(SEVERITIES)}"
         ) from None
-
-
-def _analyze(plan: Plan, config: Any) -> Any:
-    """The core's analysis of a plan, when this build has it (None otherwise)."""
-    from . import _planlint
-
-    analyze_plan = getattr(_planlint, "analyze_plan", None)
-    if analyze_plan is None:
-        return None
-    return analyze_plan(plan, config=config)
 
 
 def _sql_text(query: Any, conn: Any) -> str:
@@ -124,7 +113,7 @@ class PlanGuard:
         fail_on: Optional[str] = "warning",
         analyze: bool = True,
         buffers: bool = True,
-        config: Any = None,
+        config: Optional[ConfigLike] = None,
     ) -> None:
         if fail_on is not None:
             _severity_rank(fail_on)
@@ -228,7 +217,7 @@ class PlanGuard:
             finally:
                 cur.close()
             watched.plan = parse(text, "json")[0]
-            watched.analysis = _analyze(watched.plan, self.config)
+            watched.analysis = analyze(watched.plan, config=self.config)[0]
         except Exception as e:  # EXPLAIN failing must not break the code under test
             watched.error = f"{type(e).__name__}: {e}"
         finally:
@@ -238,7 +227,7 @@ class PlanGuard:
 
     # -- judging ------------------------------------------------------------------------------
 
-    def findings(self, min_severity: str = "info") -> list[tuple[WatchedQuery, Any]]:
+    def findings(self, min_severity: str = "info") -> list[tuple[WatchedQuery, Finding]]:
         """Every finding at or above ``min_severity``, with its query, ranked by impact."""
         floor = _severity_rank(min_severity)
         out = [
@@ -247,7 +236,7 @@ class PlanGuard:
             for f in q.findings
             if _severity_rank(f.severity) >= floor
         ]
-        out.sort(key=lambda qf: (-(qf[1].impact or 0.0), -_severity_rank(qf[1].severity)))
+        out.sort(key=lambda qf: (-qf[1].impact, -_severity_rank(qf[1].severity)))
         return out
 
     def check(self) -> None:
@@ -258,7 +247,7 @@ class PlanGuard:
         if bad:
             raise PlanGuardError(self.report(bad))
 
-    def report(self, items: Optional[list[tuple[WatchedQuery, Any]]] = None) -> str:
+    def report(self, items: Optional[list[tuple[WatchedQuery, Finding]]] = None) -> str:
         """A readable report of findings (default: all of them), ranked by impact."""
         items = self.findings() if items is None else items
         lines = [
@@ -266,12 +255,13 @@ class PlanGuard:
             f"in {len(self.queries)} watched quer{'y' if len(self.queries) == 1 else 'ies'}:"
         ]
         for i, (q, f) in enumerate(items, 1):
-            impact = f" (impact {f.impact:.0%})" if f.impact is not None else ""
-            lines.append(f"{i}. [{f.severity}] {f.rule}: {f.message}{impact}")
+            lines.append(f"{i}. [{f.severity}] {f.rule}: {f.message} (impact {f.impact:.0%})")
             if f.node is not None:
                 lines.append(f"   node: {f.node!r}")
-            if f.fix:
-                lines.append(f"   fix: {f.fix}")
+            if f.fix.text:
+                lines.append(f"   fix: {f.fix.text}")
+            if f.fix.sql:
+                lines.append(f"        {f.fix.sql}")
             lines.append(f"   query: {' '.join(q.sql.split())[:200]}")
         return "\n".join(lines)
 
@@ -282,7 +272,7 @@ def guard(
     fail_on: Optional[str] = "warning",
     analyze: bool = True,
     buffers: bool = True,
-    config: Any = None,
+    config: Optional[ConfigLike] = None,
 ) -> PlanGuard:
     """A :class:`PlanGuard` for ``target``: ``with guard(conn, fail_on="warning"): ...``."""
     return PlanGuard(target, fail_on=fail_on, analyze=analyze, buffers=buffers, config=config)
@@ -302,16 +292,16 @@ def _names(value: Optional[Names]) -> set[str]:
 
 
 def misestimate(node: Node) -> Optional[float]:
-    """How far the planner's row estimate is from the actual rows, as a factor ≥ 1
-    (None without ANALYZE, for a node that never ran, and for BitmapAnd/BitmapOr, which always
-    report 0 rows). Both sides are per loop; a zero side counts as one row."""
-    if node.actual_rows is None or node.plan_rows is None or not node.actual_loops:
-        return None
-    if node.node_type in ("BitmapAnd", "BitmapOr"):
-        return None
-    actual = max(node.actual_rows, 1.0)
-    planned = max(node.plan_rows, 1.0)
-    return max(actual, planned) / min(actual, planned)
+    """How far the planner's row estimate is from the actual rows, as a factor ≥ 1 — the core's
+    ``estimate_factor`` metric (None without ANALYZE and for nodes it does not judge, such as
+    nodes that never ran)."""
+    metrics = analyze(node.plan, config=_NO_RULES)[0].metrics(node)
+    factor = metrics.get("estimate_factor")
+    return None if factor is None else float(factor)
+
+
+#: A configuration that runs no rule: the metrics alone.
+_NO_RULES: dict[str, Any] = {"select": []}
 
 
 def assert_plan(
@@ -328,7 +318,7 @@ def assert_plan(
     * ``uses_index``: each of these indexes is used by some node.
     * ``no_node_type``: no node of these types (``"Nested Loop"``, ``"Sort"``…).
     * ``max_misestimate``: no node whose row estimate is off by more than this factor
-      (see :func:`misestimate`).
+      (the core's ``estimate_factor``; see :func:`misestimate`).
     """
     problems: list[str] = []
     tables = _names(no_seq_scan_on)
@@ -344,8 +334,9 @@ def assert_plan(
         if node.node_type in banned:
             problems.append(f"{node!r}: a {node.node_type} node")
     if max_misestimate is not None:
+        metrics = analyze(plan, config=_NO_RULES)[0]
         for node in plan:
-            factor = misestimate(node)
+            factor = metrics.metrics(node).get("estimate_factor")
             if factor is not None and factor > max_misestimate:
                 problems.append(
                     f"{node!r}: estimated {node.plan_rows:g} rows, got {node.actual_rows:g} "
