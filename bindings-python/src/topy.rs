@@ -8,8 +8,10 @@
 use pyo3::IntoPyObjectExt;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyDict, PyList, PyString};
 use serde::ser::{self, Serialize};
+use std::cell::RefCell;
+use std::collections::HashMap;
 
 /// A serialization error (a Python exception raised while building the objects).
 #[derive(Debug)]
@@ -40,33 +42,61 @@ pub fn to_py<'py, T: Serialize + ?Sized>(
     py: Python<'py>,
     value: &T,
 ) -> PyResult<Bound<'py, PyAny>> {
-    value.serialize(ToPy { py }).map_err(|e| e.0)
+    let keys = Keys::default();
+    value.serialize(ToPy { py, keys: &keys }).map_err(|e| e.0)
+}
+
+/// The dict keys made during one conversion, reused: a plan repeats the same few dozen keys on
+/// every node, and one shared key object saves an allocation and a hash per entry.
+#[derive(Default)]
+pub struct Keys<'py> {
+    map: RefCell<HashMap<Box<str>, Bound<'py, PyString>>>,
+}
+
+/// Keys beyond this many are not remembered (unknown properties can have any name).
+const MAX_KEYS: usize = 512;
+
+impl<'py> Keys<'py> {
+    /// The key object for `s`.
+    fn get(&self, py: Python<'py>, s: &str) -> Bound<'py, PyString> {
+        if let Some(k) = self.map.borrow().get(s) {
+            return k.clone();
+        }
+        let k = PyString::new(py, s);
+        let mut map = self.map.borrow_mut();
+        if map.len() < MAX_KEYS {
+            map.insert(s.into(), k.clone());
+        }
+        k
+    }
 }
 
 /// The serializer: each call returns the Python object for one value.
 #[derive(Clone, Copy)]
-pub struct ToPy<'py> {
+pub struct ToPy<'py, 'c> {
     /// The interpreter.
     pub py: Python<'py>,
+    /// The keys made so far.
+    pub keys: &'c Keys<'py>,
 }
 
 type Res<'py> = Result<Bound<'py, PyAny>, Error>;
 
-impl<'py> ToPy<'py> {
+impl<'py> ToPy<'py, '_> {
     fn obj<T: IntoPyObject<'py>>(self, v: T) -> Res<'py> {
         Ok(v.into_bound_py_any(self.py)?)
     }
 }
 
 /// A list being built.
-pub struct Seq<'py> {
-    py: Python<'py>,
+pub struct Seq<'py, 'c> {
+    to: ToPy<'py, 'c>,
     items: Vec<Bound<'py, PyAny>>,
 }
 
 /// A dict being built.
-pub struct Map<'py> {
-    py: Python<'py>,
+pub struct Map<'py, 'c> {
+    to: ToPy<'py, 'c>,
     dict: Bound<'py, PyDict>,
     key: Option<Bound<'py, PyAny>>,
 }
@@ -78,16 +108,16 @@ pub struct Tagged<'py, S> {
     py: Python<'py>,
 }
 
-impl<'py> ser::Serializer for ToPy<'py> {
+impl<'py, 'c> ser::Serializer for ToPy<'py, 'c> {
     type Ok = Bound<'py, PyAny>;
     type Error = Error;
-    type SerializeSeq = Seq<'py>;
-    type SerializeTuple = Seq<'py>;
-    type SerializeTupleStruct = Seq<'py>;
-    type SerializeTupleVariant = Tagged<'py, Seq<'py>>;
-    type SerializeMap = Map<'py>;
-    type SerializeStruct = Map<'py>;
-    type SerializeStructVariant = Tagged<'py, Map<'py>>;
+    type SerializeSeq = Seq<'py, 'c>;
+    type SerializeTuple = Seq<'py, 'c>;
+    type SerializeTupleStruct = Seq<'py, 'c>;
+    type SerializeTupleVariant = Tagged<'py, Seq<'py, 'c>>;
+    type SerializeMap = Map<'py, 'c>;
+    type SerializeStruct = Map<'py, 'c>;
+    type SerializeStructVariant = Tagged<'py, Map<'py, 'c>>;
 
     fn serialize_bool(self, v: bool) -> Res<'py> {
         self.obj(v)
@@ -164,16 +194,16 @@ impl<'py> ser::Serializer for ToPy<'py> {
         dict.set_item(variant, value.serialize(self)?)?;
         Ok(dict.into_any())
     }
-    fn serialize_seq(self, len: Option<usize>) -> Result<Seq<'py>, Error> {
+    fn serialize_seq(self, len: Option<usize>) -> Result<Seq<'py, 'c>, Error> {
         Ok(Seq {
-            py: self.py,
+            to: self,
             items: Vec::with_capacity(len.unwrap_or(0)),
         })
     }
-    fn serialize_tuple(self, len: usize) -> Result<Seq<'py>, Error> {
+    fn serialize_tuple(self, len: usize) -> Result<Seq<'py, 'c>, Error> {
         self.serialize_seq(Some(len))
     }
-    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<Seq<'py>, Error> {
+    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<Seq<'py, 'c>, Error> {
         self.serialize_seq(Some(len))
     }
     fn serialize_tuple_variant(
@@ -182,21 +212,21 @@ impl<'py> ser::Serializer for ToPy<'py> {
         _: u32,
         variant: &'static str,
         len: usize,
-    ) -> Result<Tagged<'py, Seq<'py>>, Error> {
+    ) -> Result<Tagged<'py, Seq<'py, 'c>>, Error> {
         Ok(Tagged {
             variant,
             inner: self.serialize_seq(Some(len))?,
             py: self.py,
         })
     }
-    fn serialize_map(self, _: Option<usize>) -> Result<Map<'py>, Error> {
+    fn serialize_map(self, _: Option<usize>) -> Result<Map<'py, 'c>, Error> {
         Ok(Map {
-            py: self.py,
+            to: self,
             dict: PyDict::new(self.py),
             key: None,
         })
     }
-    fn serialize_struct(self, _: &'static str, len: usize) -> Result<Map<'py>, Error> {
+    fn serialize_struct(self, _: &'static str, len: usize) -> Result<Map<'py, 'c>, Error> {
         self.serialize_map(Some(len))
     }
     fn serialize_struct_variant(
@@ -205,7 +235,7 @@ impl<'py> ser::Serializer for ToPy<'py> {
         _: u32,
         variant: &'static str,
         len: usize,
-    ) -> Result<Tagged<'py, Map<'py>>, Error> {
+    ) -> Result<Tagged<'py, Map<'py, 'c>>, Error> {
         Ok(Tagged {
             variant,
             inner: self.serialize_map(Some(len))?,
@@ -214,19 +244,19 @@ impl<'py> ser::Serializer for ToPy<'py> {
     }
 }
 
-impl<'py> ser::SerializeSeq for Seq<'py> {
+impl<'py> ser::SerializeSeq for Seq<'py, '_> {
     type Ok = Bound<'py, PyAny>;
     type Error = Error;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
-        self.items.push(value.serialize(ToPy { py: self.py })?);
+        self.items.push(value.serialize(self.to)?);
         Ok(())
     }
     fn end(self) -> Res<'py> {
-        Ok(PyList::new(self.py, self.items)?.into_any())
+        Ok(PyList::new(self.to.py, self.items)?.into_any())
     }
 }
 
-impl<'py> ser::SerializeTuple for Seq<'py> {
+impl<'py> ser::SerializeTuple for Seq<'py, '_> {
     type Ok = Bound<'py, PyAny>;
     type Error = Error;
     fn serialize_element<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
@@ -237,7 +267,7 @@ impl<'py> ser::SerializeTuple for Seq<'py> {
     }
 }
 
-impl<'py> ser::SerializeTupleStruct for Seq<'py> {
+impl<'py> ser::SerializeTupleStruct for Seq<'py, '_> {
     type Ok = Bound<'py, PyAny>;
     type Error = Error;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
@@ -248,7 +278,7 @@ impl<'py> ser::SerializeTupleStruct for Seq<'py> {
     }
 }
 
-impl<'py> ser::SerializeTupleVariant for Tagged<'py, Seq<'py>> {
+impl<'py> ser::SerializeTupleVariant for Tagged<'py, Seq<'py, '_>> {
     type Ok = Bound<'py, PyAny>;
     type Error = Error;
     fn serialize_field<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
@@ -261,11 +291,15 @@ impl<'py> ser::SerializeTupleVariant for Tagged<'py, Seq<'py>> {
     }
 }
 
-impl<'py> ser::SerializeMap for Map<'py> {
+impl<'py> ser::SerializeMap for Map<'py, '_> {
     type Ok = Bound<'py, PyAny>;
     type Error = Error;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
-        self.key = Some(key.serialize(ToPy { py: self.py })?);
+        let (py, keys) = (self.to.py, self.to.keys);
+        self.key = Some(match key.serialize(StrOnly(|s: &str| keys.get(py, s))) {
+            Ok(k) => k.into_any(),
+            Err(NotAString) => key.serialize(self.to)?,
+        });
         Ok(())
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
@@ -273,8 +307,7 @@ impl<'py> ser::SerializeMap for Map<'py> {
             .key
             .take()
             .ok_or_else(|| <Error as ser::Error>::custom("a map value without a key"))?;
-        self.dict
-            .set_item(key, value.serialize(ToPy { py: self.py })?)?;
+        self.dict.set_item(key, value.serialize(self.to)?)?;
         Ok(())
     }
     fn end(self) -> Res<'py> {
@@ -282,7 +315,7 @@ impl<'py> ser::SerializeMap for Map<'py> {
     }
 }
 
-impl<'py> ser::SerializeStruct for Map<'py> {
+impl<'py> ser::SerializeStruct for Map<'py, '_> {
     type Ok = Bound<'py, PyAny>;
     type Error = Error;
     fn serialize_field<T: Serialize + ?Sized>(
@@ -290,8 +323,7 @@ impl<'py> ser::SerializeStruct for Map<'py> {
         key: &'static str,
         value: &T,
     ) -> Result<(), Error> {
-        self.dict
-            .set_item(key, value.serialize(ToPy { py: self.py })?)?;
+        self.dict.set_item(key, value.serialize(self.to)?)?;
         Ok(())
     }
     fn end(self) -> Res<'py> {
@@ -299,7 +331,7 @@ impl<'py> ser::SerializeStruct for Map<'py> {
     }
 }
 
-impl<'py> ser::SerializeStructVariant for Tagged<'py, Map<'py>> {
+impl<'py> ser::SerializeStructVariant for Tagged<'py, Map<'py, '_>> {
     type Ok = Bound<'py, PyAny>;
     type Error = Error;
     fn serialize_field<T: Serialize + ?Sized>(
@@ -321,6 +353,7 @@ impl<'py> ser::SerializeStructVariant for Tagged<'py, Map<'py>> {
 /// (`Properties::serialize_fields`), groups flattened, without building the others.
 pub struct Pick<'py, 'k> {
     py: Python<'py>,
+    keys: Keys<'py>,
     /// The key wanted.
     want: &'k str,
     /// Whether the key just passed to `serialize_key` is the one wanted.
@@ -334,6 +367,7 @@ impl<'py, 'k> Pick<'py, 'k> {
     pub fn new(py: Python<'py>, want: &'k str) -> Self {
         Pick {
             py,
+            keys: Keys::default(),
             want,
             hit: false,
             found: None,
@@ -345,12 +379,18 @@ impl<'py> ser::SerializeMap for Pick<'py, '_> {
     type Ok = ();
     type Error = Error;
     fn serialize_key<T: Serialize + ?Sized>(&mut self, key: &T) -> Result<(), Error> {
-        self.hit = self.found.is_none() && key.serialize(KeyIs(self.want)).unwrap_or(false);
+        let want = self.want;
+        self.hit =
+            self.found.is_none() && key.serialize(StrOnly(|s: &str| s == want)).unwrap_or(false);
         Ok(())
     }
     fn serialize_value<T: Serialize + ?Sized>(&mut self, value: &T) -> Result<(), Error> {
         if self.hit {
-            self.found = Some(value.serialize(ToPy { py: self.py })?);
+            let to = ToPy {
+                py: self.py,
+                keys: &self.keys,
+            };
+            self.found = Some(value.serialize(to)?);
             self.hit = false;
         }
         Ok(())
@@ -360,10 +400,11 @@ impl<'py> ser::SerializeMap for Pick<'py, '_> {
     }
 }
 
-/// Answers whether a serialized map key is a given string (keys are `&'static str` field names).
-struct KeyIs<'k>(&'k str);
+/// Applies a function to a value serialized as a string (map keys: field names); fails on
+/// anything else.
+struct StrOnly<F>(F);
 
-/// `KeyIs` fails on anything but a string; the error carries no information.
+/// `StrOnly` fails on anything but a string; the error carries no information.
 #[derive(Debug)]
 struct NotAString;
 
@@ -383,23 +424,23 @@ impl ser::Error for NotAString {
 
 macro_rules! not_a_string {
     ($($f:ident($t:ty)),*) => {
-        $( fn $f(self, _: $t) -> Result<bool, NotAString> { Err(NotAString) } )*
+        $( fn $f(self, _: $t) -> Result<R, NotAString> { Err(NotAString) } )*
     };
 }
 
-impl ser::Serializer for KeyIs<'_> {
-    type Ok = bool;
+impl<R, F: FnOnce(&str) -> R> ser::Serializer for StrOnly<F> {
+    type Ok = R;
     type Error = NotAString;
-    type SerializeSeq = ser::Impossible<bool, NotAString>;
-    type SerializeTuple = ser::Impossible<bool, NotAString>;
-    type SerializeTupleStruct = ser::Impossible<bool, NotAString>;
-    type SerializeTupleVariant = ser::Impossible<bool, NotAString>;
-    type SerializeMap = ser::Impossible<bool, NotAString>;
-    type SerializeStruct = ser::Impossible<bool, NotAString>;
-    type SerializeStructVariant = ser::Impossible<bool, NotAString>;
+    type SerializeSeq = ser::Impossible<R, NotAString>;
+    type SerializeTuple = ser::Impossible<R, NotAString>;
+    type SerializeTupleStruct = ser::Impossible<R, NotAString>;
+    type SerializeTupleVariant = ser::Impossible<R, NotAString>;
+    type SerializeMap = ser::Impossible<R, NotAString>;
+    type SerializeStruct = ser::Impossible<R, NotAString>;
+    type SerializeStructVariant = ser::Impossible<R, NotAString>;
 
-    fn serialize_str(self, v: &str) -> Result<bool, NotAString> {
-        Ok(v == self.0)
+    fn serialize_str(self, v: &str) -> Result<R, NotAString> {
+        Ok((self.0)(v))
     }
     not_a_string!(
         serialize_bool(bool),
@@ -417,13 +458,13 @@ impl ser::Serializer for KeyIs<'_> {
         serialize_bytes(&[u8]),
         serialize_unit_struct(&'static str)
     );
-    fn serialize_none(self) -> Result<bool, NotAString> {
+    fn serialize_none(self) -> Result<R, NotAString> {
         Err(NotAString)
     }
-    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<bool, NotAString> {
+    fn serialize_some<T: Serialize + ?Sized>(self, _: &T) -> Result<R, NotAString> {
         Err(NotAString)
     }
-    fn serialize_unit(self) -> Result<bool, NotAString> {
+    fn serialize_unit(self) -> Result<R, NotAString> {
         Err(NotAString)
     }
     fn serialize_unit_variant(
@@ -431,14 +472,14 @@ impl ser::Serializer for KeyIs<'_> {
         _: &'static str,
         _: u32,
         _: &'static str,
-    ) -> Result<bool, NotAString> {
+    ) -> Result<R, NotAString> {
         Err(NotAString)
     }
     fn serialize_newtype_struct<T: Serialize + ?Sized>(
         self,
         _: &'static str,
         _: &T,
-    ) -> Result<bool, NotAString> {
+    ) -> Result<R, NotAString> {
         Err(NotAString)
     }
     fn serialize_newtype_variant<T: Serialize + ?Sized>(
@@ -447,7 +488,7 @@ impl ser::Serializer for KeyIs<'_> {
         _: u32,
         _: &'static str,
         _: &T,
-    ) -> Result<bool, NotAString> {
+    ) -> Result<R, NotAString> {
         Err(NotAString)
     }
     fn serialize_seq(self, _: Option<usize>) -> Result<Self::SerializeSeq, NotAString> {
