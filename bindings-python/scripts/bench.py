@@ -78,6 +78,20 @@ def main() -> int:
         best(lambda: [[n.node_type for p in planlint.parse(t) for n in p] for t in texts], a.repeat),
     )
 
+    text_files = [
+        corpus / e["path"]
+        for e in manifest
+        if e["format"] == "text" and e.get("framing", "raw") == "raw" and (corpus / e["path"]).exists()
+    ]
+    if text_files:
+        plain = [f.read_text(encoding="utf-8") for f in text_files]
+        tmb = sum(len(t.encode()) for t in plain) / 1e6
+        seconds = best(lambda: [planlint.parse(t) for t in plain], a.repeat)
+        print(
+            f"  {'planlint.parse TEXT (per file, ' + str(len(plain)) + ' files)':<44} "
+            f"{seconds * 1e3:8.1f} ms  {tmb / seconds:7.1f} MB/s"
+        )
+
     blob = "\n".join(texts)
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
         f.write(blob)
