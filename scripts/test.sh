@@ -23,4 +23,7 @@ fi
 section "Rust: tests"
 cargo test --workspace
 
+section "Python bindings"
+bash scripts/test-python.sh
+
 section "All tests passed"
