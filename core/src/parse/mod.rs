@@ -211,8 +211,12 @@ fn parse_xml(text: &str, options: &ParseOptions) -> Result<Vec<Plan>, Error> {
 /// Parses bytes: invalid UTF-8 sequences become U+FFFD (a plan with one odd byte in a string
 /// constant still parses).
 pub fn parse_bytes(input: &[u8], options: &ParseOptions) -> Result<Vec<Plan>, Error> {
-    let text = String::from_utf8_lossy(input);
-    parse_with(&text, options)
+    // Valid UTF-8 (the usual case) is checked by the standard library's fast validator and
+    // borrowed; only invalid input pays for the lossy conversion.
+    match std::str::from_utf8(input) {
+        Ok(text) => parse_with(text, options),
+        Err(_) => parse_with(&String::from_utf8_lossy(input), options),
+    }
 }
 
 /// Parses JSON: psql frames, pgAdmin quoting and junk around the document are tolerated;
