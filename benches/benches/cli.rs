@@ -43,10 +43,10 @@ fn main() {
         .configure_from_args();
     let bin = cli_binary();
     let mut inputs = vec![Input {
-        name: "pg17/join_hash/analyze.json".into(),
+        name: "pg17/hash_join_batches/analyze.json".into(),
         format: Format::Json,
         docs: vec![
-            std::fs::read_to_string(repo_root().join("corpus/pg17/join_hash/analyze.json"))
+            std::fs::read_to_string(repo_root().join("corpus/pg17/hash_join_batches/analyze.json"))
                 .expect("corpus file"),
         ],
     }];

@@ -5,6 +5,7 @@
 //! valgrind --tool=callgrind target/release/examples/profile parse partitionwise_join json 1
 //! ```
 //!
+//! QUERY is a huge plan's name or `typical` (every pg17 corpus plan, analyze variant; parse only).
 //! Steps: `parse` (the format detected, as the CLI does), `analyze` (all rules; the plan parsed
 //! first), `metrics`, `limit` (the physical limit: serde_json `IgnoredAny` for JSON, memchr
 //! line split otherwise). Formats: txt, json, yaml, xml.
@@ -12,7 +13,7 @@
 use std::hint::black_box;
 
 use planlint::{Config, Format};
-use planlint_benches::{huge_one, json_ignored_any, split_lines};
+use planlint_benches::{huge_one, json_ignored_any, split_lines, typical};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -30,13 +31,20 @@ fn main() {
         "xml" => Format::Xml,
         other => panic!("unknown format {other}"),
     };
-    let input = huge_one(query, format);
+    // `typical`: every pg17 corpus plan of the format (analyze variant), one after the other.
+    let input = if query == "typical" {
+        typical(17, format)
+    } else {
+        huge_one(query, format)
+    };
     let doc = &input.docs[0];
     let config = Config::default();
     match step.as_str() {
         "parse" => {
             for _ in 0..times {
-                black_box(planlint::parse(black_box(doc)).expect("parses"));
+                for d in &input.docs {
+                    black_box(planlint::parse(black_box(d)).expect("parses"));
+                }
             }
         }
         "analyze" | "metrics" => {
