@@ -169,7 +169,7 @@ fn main() {
                 });
                 rows.push((t, r.id));
             }
-            rows.sort_by(|a, b| b.0.cmp(&a.0));
+            rows.sort_by_key(|r| std::cmp::Reverse(r.0));
             for (t, id) in rows.iter().filter(|(t, _)| ms(*t) > 0.2) {
                 println!("| {id} | {:.2} |", ms(*t));
             }
