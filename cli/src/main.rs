@@ -1,13 +1,17 @@
-//! The `planlint` command: argument parsing, input reading, output, exit codes — nothing else.
+//! The `planlint` command: argument parsing, input reading, output, exit codes — nothing else
+//! (the terminal report is in `report.rs`; everything with behaviour is in the `planlint` crate).
 //!
-//! Exit codes: 0 success; 1 a finding reached `--fail-on`; 2 the input could not be read or parsed.
+//! Exit codes: 0 success; 1 a finding reached `--fail-on`; 2 the input or the configuration
+//! could not be read.
 
-use std::io::{self, Read, Write};
-use std::path::PathBuf;
+mod report;
+
+use std::io::{self, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use planlint::{Format, ParseOptions};
+use planlint::{Config, Format, ParseOptions, Severity};
 
 /// Read PostgreSQL EXPLAIN plans in any format and tell what is wrong with them.
 #[derive(Parser)]
@@ -30,8 +34,49 @@ enum Command {
         #[arg(long)]
         compact: bool,
     },
-    /// Print the JSON Schema of the canonical JSON.
-    Schema,
+    /// Analyze plans: where the time goes, what is wrong, what to do (findings ranked by impact).
+    Analyze {
+        /// The file to read (`-` or nothing: standard input).
+        file: Option<PathBuf>,
+        /// Output: a report for people, or JSON (`{"plans": [...]}`, see `planlint schema analysis`).
+        #[arg(long, value_enum, default_value_t = OutputFormat::Text)]
+        format: OutputFormat,
+        /// The input's format.
+        #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+        input_format: InputFormat,
+        /// Exit with status 1 when a finding of this severity or worse exists (for CI).
+        #[arg(long, value_enum)]
+        fail_on: Option<FailOn>,
+        /// Run only these rules (comma-separated ids; replaces the configuration's `select`).
+        #[arg(long, value_delimiter = ',')]
+        select: Vec<String>,
+        /// Never run these rules (comma-separated ids; added to the configuration's `ignore`).
+        #[arg(long, value_delimiter = ',')]
+        ignore: Vec<String>,
+        /// Configuration file (default: ./planlint.toml when it exists).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Colors: auto (on a terminal, unless NO_COLOR is set), always, never.
+        #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+        color: ColorChoice,
+        /// JSON on one line.
+        #[arg(long)]
+        compact: bool,
+    },
+    /// List the rules with their documentation, or write docs/rules/ (`--markdown DIR`).
+    Rules {
+        /// Print only this rule's documentation.
+        id: Option<String>,
+        /// Write one Markdown page per rule and an index into this directory.
+        #[arg(long)]
+        markdown: Option<PathBuf>,
+    },
+    /// Print a JSON Schema: of `parse`'s output (`plan`, default) or `analyze --format json`'s (`analysis`).
+    Schema {
+        /// Which schema.
+        #[arg(value_enum, default_value_t = SchemaKind::Plan)]
+        kind: SchemaKind,
+    },
 }
 
 /// Input formats accepted by `--format`.
@@ -61,6 +106,46 @@ impl InputFormat {
     }
 }
 
+/// Output formats of `analyze`.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum OutputFormat {
+    /// A tree and ranked findings, for people.
+    Text,
+    /// `{"plans": [{"summary", "nodes", "findings"}]}`.
+    Json,
+}
+
+/// `--fail-on` levels.
+#[derive(Clone, Copy, ValueEnum)]
+enum FailOn {
+    /// Any info, warning or critical finding.
+    Info,
+    /// A warning or a critical finding.
+    Warning,
+    /// A critical finding.
+    Critical,
+}
+
+/// `--color` choices.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ColorChoice {
+    /// On a terminal, unless NO_COLOR is set.
+    Auto,
+    /// Always.
+    Always,
+    /// Never.
+    Never,
+}
+
+/// Which JSON Schema `schema` prints.
+#[derive(Clone, Copy, ValueEnum)]
+enum SchemaKind {
+    /// The canonical plan JSON (`parse`).
+    Plan,
+    /// The analysis JSON (`analyze --format json`).
+    Analysis,
+}
+
 /// Reads a file, or standard input for `None`/`-`; returns the name to use in messages.
 fn read_input(file: &Option<PathBuf>) -> Result<(String, Vec<u8>), String> {
     match file {
@@ -75,6 +160,49 @@ fn read_input(file: &Option<PathBuf>) -> Result<(String, Vec<u8>), String> {
             Ok(("<stdin>".to_string(), buf))
         }
     }
+}
+
+/// Reads and parses the input: plans, or a one-line positioned message.
+fn read_plans(file: &Option<PathBuf>, format: InputFormat) -> Result<Vec<planlint::Plan>, String> {
+    let (name, bytes) = read_input(file)?;
+    let mut options = ParseOptions::default();
+    options.format = format.to_format();
+    planlint::parse_bytes(&bytes, &options)
+        .map_err(|e| format!("{name}:{}:{}: {}", e.line, e.column, e.message))
+}
+
+/// The configuration: `--config`, else ./planlint.toml when present, else defaults; then the
+/// command line's `--select`/`--ignore`.
+fn load_config(
+    path: &Option<PathBuf>,
+    select: &[String],
+    ignore: &[String],
+) -> Result<Config, String> {
+    let default = Path::new("planlint.toml");
+    let file = match path {
+        Some(p) => Some(p.as_path()),
+        None => default.exists().then_some(default),
+    };
+    let mut config = match file {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            Config::from_toml(&text)
+                .map_err(|e| format!("{}:{}:{}: {}", p.display(), e.line, e.column, e.message))?
+        }
+        None => Config::default(),
+    };
+    for id in select.iter().chain(ignore) {
+        if planlint::rules::rule(id).is_none() {
+            return Err(format!(
+                "unknown rule {id:?} in --select/--ignore; `planlint rules` lists the ids"
+            ));
+        }
+    }
+    if !select.is_empty() {
+        config.select = Some(select.to_vec());
+    }
+    config.ignore.extend(ignore.iter().cloned());
+    Ok(config)
 }
 
 fn fail(message: &str) -> ExitCode {
@@ -94,33 +222,137 @@ fn write_json<T: serde::Serialize>(value: &T, compact: bool) -> io::Result<()> {
     out.flush()
 }
 
+fn write_text(text: &str) -> io::Result<()> {
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}
+
+/// Whether to color the report.
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && io::stdout().is_terminal()
+        }
+    }
+}
+
+/// Writes docs/rules/: one page per rule and README.md.
+fn write_markdown(dir: &Path) -> io::Result<()> {
+    std::fs::create_dir_all(dir)?;
+    for r in planlint::rules::RULES {
+        std::fs::write(
+            dir.join(format!("{}.md", r.id)),
+            planlint::rules::markdown(r),
+        )?;
+    }
+    std::fs::write(dir.join("README.md"), planlint::rules::markdown_index())
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let mut status = ExitCode::SUCCESS;
     let result = match cli.command {
         Command::Parse {
             file,
             format,
             compact,
+        } => match read_plans(&file, format) {
+            Ok(plans) => write_json(&plans, compact),
+            Err(e) => return fail(&e),
+        },
+        Command::Analyze {
+            file,
+            format,
+            input_format,
+            fail_on,
+            select,
+            ignore,
+            config,
+            color,
+            compact,
         } => {
-            let (name, bytes) = match read_input(&file) {
-                Ok(x) => x,
+            let config = match load_config(&config, &select, &ignore) {
+                Ok(c) => c,
                 Err(e) => return fail(&e),
             };
-            let mut options = ParseOptions::default();
-            options.format = format.to_format();
-            match planlint::parse_bytes(&bytes, &options) {
-                Ok(plans) => write_json(&plans, compact),
-                Err(e) => {
-                    return fail(&format!("{name}:{}:{}: {}", e.line, e.column, e.message));
+            let plans = match read_plans(&file, input_format) {
+                Ok(p) => p,
+                Err(e) => return fail(&e),
+            };
+            let report = planlint::Report {
+                plans: plans
+                    .iter()
+                    .map(|p| planlint::analyze(p, &config))
+                    .collect(),
+            };
+            let threshold = fail_on.map(|f| match f {
+                FailOn::Info => Severity::Info,
+                FailOn::Warning => Severity::Warning,
+                FailOn::Critical => Severity::Critical,
+            });
+            if let Some(t) = threshold
+                && report
+                    .plans
+                    .iter()
+                    .filter_map(|a| a.max_severity())
+                    .any(|s| s >= t)
+            {
+                status = ExitCode::from(1);
+            }
+            match format {
+                OutputFormat::Json => write_json(&report, compact),
+                OutputFormat::Text => {
+                    let style = report::Style {
+                        color: use_color(color),
+                    };
+                    let mut text = String::new();
+                    for (i, (plan, a)) in plans.iter().zip(&report.plans).enumerate() {
+                        if i > 0 {
+                            text.push('\n');
+                        }
+                        text.push_str(&report::render(plan, a, i, plans.len(), style));
+                    }
+                    write_text(&text)
                 }
             }
         }
-        Command::Schema => write_json(&planlint::model::plan_schema(), false),
+        Command::Rules { id, markdown } => {
+            if let Some(dir) = markdown {
+                match write_markdown(&dir) {
+                    Ok(()) => Ok(()),
+                    Err(e) => return fail(&format!("{}: {e}", dir.display())),
+                }
+            } else {
+                let mut text = String::new();
+                for r in planlint::rules::RULES {
+                    match &id {
+                        Some(i) if i != r.id => continue,
+                        Some(_) => text.push_str(&planlint::rules::markdown(r)),
+                        None => text.push_str(&format!("{:<22} {}\n", r.id, r.summary())),
+                    }
+                }
+                if text.is_empty() {
+                    return fail(&format!(
+                        "unknown rule {:?}; `planlint rules` lists the ids",
+                        id.unwrap_or_default()
+                    ));
+                }
+                write_text(&text)
+            }
+        }
+        Command::Schema { kind } => match kind {
+            SchemaKind::Plan => write_json(&planlint::model::plan_schema(), false),
+            SchemaKind::Analysis => write_json(&planlint::analysis_schema(), false),
+        },
     };
     match result {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(()) => status,
         // A closed pipe (`planlint parse x | head`) is not an error worth a message.
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => status,
         Err(e) => fail(&format!("writing the output: {e}")),
     }
 }

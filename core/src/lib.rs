@@ -14,12 +14,17 @@
 //! Limits: inputs up to 256 MiB and plans nested up to 1,000 levels by default
 //! (see [`ParseOptions`]); deeper or larger input gets an [`Error`], never a crash.
 
+pub mod analysis;
 pub mod error;
 pub mod input;
+pub mod metrics;
 pub mod model;
 pub mod parse;
+pub mod rules;
 
+pub use analysis::{Analysis, Report, analysis_schema, analyze};
 pub use error::{Error, ErrorKind};
 pub use input::Format;
 pub use model::{Node, NodeId, NodeType, Plan};
 pub use parse::{ParseOptions, parse, parse_bytes, parse_with};
+pub use rules::{Config, Finding, Severity};

@@ -6,7 +6,7 @@ mod support;
 use std::path::PathBuf;
 
 fn pev2_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/peer-plans/pev2")
+    support::peer_dir("pev2")
 }
 
 fn json_samples() -> Vec<(String, String)> {

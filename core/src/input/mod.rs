@@ -6,6 +6,8 @@
 
 use std::borrow::Cow;
 
+pub(crate) mod frames;
+
 use crate::error::{Error, ErrorKind};
 
 /// The formats PostgreSQL's EXPLAIN prints.

@@ -1,6 +1,6 @@
 //! The closed sets of strings the server prints, as enums.
 
-string_enum! {
+open_string_enum! {
     /// The server's `Node Type` (JSON spelling; TEXT adds qualifiers such as `Parallel` or a join type).
     pub enum NodeType {
         /// `Result`: computes a target list without a scan, or applies a One-Time Filter.

@@ -1,15 +1,104 @@
-//! The two macros that turn tables into model types.
+//! The macros that turn tables into model types.
 //!
-//! * `string_enum!` — a closed set of strings the server prints (`"Hash Join"`, `"Hashed"`…),
-//!   with an `Other` variant that keeps values this version does not know.
+//! * `string_enum!` — a closed set of strings the server prints (`"Hashed"`, `"Inner"`…): a
+//!   one-byte `Copy` enum. A value this version does not know is not forced into it: the reader
+//!   hands it back and it is kept verbatim in the owner's `extra` under the server's key.
+//! * `open_string_enum!` — the same with an `Other(String)` variant, for the node type (which
+//!   must always be kept).
 //! * `properties!` — a struct whose fields are PostgreSQL properties, declared as one row per
 //!   property: field name (the canonical JSON key), Rust type, and the server's own key.
 //!   From that row come the struct field, its doc, the key lookup used by every parser,
 //!   the reader, the TEXT conversion, the canonical serialization and the JSON Schema.
-//!   Adding a PostgreSQL property is adding one row.
+//!   Adding a PostgreSQL property is adding one row. `pub struct` declares a struct with its own
+//!   `extra`; `pub group` declares a group of properties that is stored boxed inside its owner
+//!   (to keep nodes small) and flattened into the owner's canonical JSON.
 
-/// Declares an enum of server strings with an `Other(String)` fallback.
+/// Shared by the two string-enum macros: `Display`, `Serialize`, the JSON Schema.
+macro_rules! string_enum_common {
+    ($Name:ident, [$($s:literal),*]) => {
+        impl $Name {
+            /// Every value this version knows, as the server prints it.
+            pub const KNOWN: &'static [&'static str] = &[$($s),*];
+        }
+
+        impl std::fmt::Display for $Name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl serde::Serialize for $Name {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+    };
+}
+
+/// Declares a closed enum of server strings (see the module docs).
 macro_rules! string_enum {
+    (
+        $(#[doc = $doc:literal])*
+        pub enum $Name:ident {
+            $( $(#[doc = $vdoc:literal])* $Var:ident = $s:literal, )*
+        }
+    ) => {
+        $(#[doc = $doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $Name {
+            $( $(#[doc = $vdoc])* $Var, )*
+        }
+
+        impl $Name {
+            /// The value as the server prints it.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $( $Name::$Var => $s, )*
+                }
+            }
+
+            /// The variant for a server string (`None` when this version does not know it).
+            pub fn from_name(s: &str) -> Option<Self> {
+                match s {
+                    $( $s => Some($Name::$Var), )*
+                    _ => None,
+                }
+            }
+        }
+
+        string_enum_common!($Name, [$($s),*]);
+
+        impl $crate::model::value::FieldValue for $Name {
+            fn schema(_: &mut $crate::model::value::Defs) -> serde_json::Value {
+                serde_json::json!({
+                    "type": "string",
+                    "enum": [$($s),*],
+                    "description": "A value newer servers print that planlint does not know is kept in `extra` instead.",
+                })
+            }
+            fn read<'a, S: $crate::model::source::Source<'a>>(src: &mut S) -> Result<Self, $crate::error::Error> {
+                let s = <String as $crate::model::value::FieldValue>::read(src)?;
+                $Name::from_name(&s).ok_or_else(|| src.error(
+                    $crate::error::ErrorKind::Invalid,
+                    format!("unknown value {:?}", $crate::model::value::clip(&s)),
+                ))
+            }
+            fn read_known<'a, S: $crate::model::source::Source<'a>>(
+                src: &mut S,
+            ) -> Result<Result<Self, serde_json::Value>, $crate::error::Error> {
+                let s = <String as $crate::model::value::FieldValue>::read(src)?;
+                Ok($Name::from_name(&s).ok_or(serde_json::Value::String(s)))
+            }
+            fn from_text(text: &str) -> Result<Self, $crate::model::source::ConvError> {
+                $Name::from_name(text).ok_or_else(|| $crate::model::source::ConvError::unknown_value(text))
+            }
+        }
+    };
+}
+
+/// Declares an enum of server strings that keeps unknown values in `Other(String)`.
+macro_rules! open_string_enum {
     (
         $(#[doc = $doc:literal])*
         pub enum $Name:ident {
@@ -26,9 +115,6 @@ macro_rules! string_enum {
         }
 
         impl $Name {
-            /// Every value this version knows, as the server prints it.
-            pub const KNOWN: &'static [&'static str] = &[$($s),*];
-
             /// The value as the server prints it.
             pub fn as_str(&self) -> &str {
                 match self {
@@ -46,24 +132,14 @@ macro_rules! string_enum {
             }
         }
 
-        impl std::fmt::Display for $Name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for $Name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                s.serialize_str(self.as_str())
-            }
-        }
+        string_enum_common!($Name, [$($s),*]);
 
         impl $crate::model::value::FieldValue for $Name {
             fn schema(_: &mut $crate::model::value::Defs) -> serde_json::Value {
                 serde_json::json!({
                     "type": "string",
-                    "description": concat!("Known values: ", $("\"", $s, "\", ",)* "or any other string a newer server prints."),
                     "examples": [$($s),*],
+                    "description": "Any string a server prints; the known ones are listed in `examples`.",
                 })
             }
             fn read<'a, S: $crate::model::source::Source<'a>>(src: &mut S) -> Result<Self, $crate::error::Error> {
@@ -76,12 +152,12 @@ macro_rules! string_enum {
     };
 }
 
-/// Declares a struct of PostgreSQL properties (see the module docs).
+/// Declares a struct (or group) of PostgreSQL properties (see the module docs).
 ///
 /// ```text
 /// properties! {
 ///     /// Doc of the struct.
-///     pub struct Name / NameField / NameKey {
+///     pub struct Name / NameField / NameKey {      // or `pub group` (no `extra`, stored boxed)
 ///         /// Doc of the field.
 ///         field: Type = "Server Key",
 ///         …
@@ -108,10 +184,48 @@ macro_rules! properties {
             $( $(#[doc = $doc])+ pub $field: Option<$ty>, )*
             $( $(#[doc = $gdoc])+ pub $gfield: Option<Box<$Gty>>, )*
             $( $(#[doc = $mdoc])+ pub $mfield: $mty, )*
-            /// Properties the model does not know, by the server's key, with their raw values.
+            /// Properties the model does not know (or values it does not know), by the server's
+            /// key, with their raw values.
             pub extra: $crate::model::value::Extra,
         }
 
+        properties!(@impl $Name / $Field / $Key [extra]
+            { $( [$($doc)+] $field : $ty = $key, )* }
+            { $( [$($gdoc)+] $gfield : $Gty, )* });
+    };
+    (
+        $(#[doc = $sdoc:literal])*
+        pub group $Name:ident / $Field:ident / $Key:ident {
+            $( $(#[doc = $doc:literal])+ $field:ident : $ty:ty = $key:literal, )*
+        }
+    ) => {
+        $(#[doc = $sdoc])*
+        #[doc = ""]
+        #[doc = "A group: stored boxed inside its owner, flattened into the owner's canonical JSON."]
+        #[derive(Debug, Clone, Default, PartialEq)]
+        #[non_exhaustive]
+        pub struct $Name {
+            $( $(#[doc = $doc])+ pub $field: Option<$ty>, )*
+        }
+
+        properties!(@impl $Name / $Field / $Key [group]
+            { $( [$($doc)+] $field : $ty = $key, )* }
+            { });
+    };
+    (@extra_absorb [extra] $self:ident $other:ident) => {
+        for (k, v) in $other.extra {
+            $self.extra.entry(k).or_insert(v);
+        }
+    };
+    (@extra_absorb [group] $self:ident $other:ident) => {};
+    (@extra_ref [extra] $self:ident) => { Some(&$self.extra) };
+    (@extra_ref [group] $self:ident) => { None };
+    (@extra_mut [extra] $self:ident) => { Some(&mut $self.extra) };
+    (@extra_mut [group] $self:ident) => { None };
+    (@impl $Name:ident / $Field:ident / $Key:ident [$kind:ident]
+        { $( [$($doc:literal)+] $field:ident : $ty:ty = $key:literal, )* }
+        { $( [$($gdoc:literal)+] $gfield:ident : $Gty:ident, )* }
+    ) => {
         #[doc = concat!("The properties of [`", stringify!($Name), "`] itself, one variant per field.")]
         #[allow(non_camel_case_types)]
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -159,23 +273,27 @@ macro_rules! properties {
                 &mut self,
                 key: $Key,
                 src: &mut S,
-            ) -> Result<(), $crate::error::Error> {
+            ) -> Result<Option<serde_json::Value>, $crate::error::Error> {
                 match key {
                     $Key::Own(field) => match field {
                         $( $Field::$field => {
-                            let v = <$ty as $crate::model::value::FieldValue>::read(src)?;
-                            match &mut self.$field {
-                                Some(old) => $crate::model::value::FieldValue::merge(old, v),
-                                slot => *slot = Some(v),
+                            match <$ty as $crate::model::value::FieldValue>::read_known(src)? {
+                                Ok(v) => match &mut self.$field {
+                                    Some(old) => $crate::model::value::FieldValue::merge(old, v),
+                                    slot => *slot = Some(v),
+                                },
+                                Err(raw) => return Ok(Some(raw)),
                             }
                         } )*
                     },
-                    $( $Key::$gfield(f) => self
-                        .$gfield
-                        .get_or_insert_with(Default::default)
-                        .read_key(<$Gty as $crate::model::Properties>::own(f), src)?, )*
+                    $( $Key::$gfield(f) => {
+                        return self
+                            .$gfield
+                            .get_or_insert_with(Default::default)
+                            .read_key(<$Gty as $crate::model::Properties>::own(f), src);
+                    } )*
                 }
-                Ok(())
+                Ok(None)
             }
 
             fn set_text(&mut self, key: $Key, text: &str) -> Result<(), $crate::model::source::ConvError> {
@@ -200,9 +318,7 @@ macro_rules! properties {
                     (slot @ None, theirs) => *slot = theirs,
                     _ => {}
                 } )*
-                for (k, v) in other.extra {
-                    self.extra.entry(k).or_insert(v);
-                }
+                properties!(@extra_absorb [$kind] self other);
             }
 
             fn key_names() -> Vec<(&'static str, &'static str)> {
@@ -241,12 +357,12 @@ macro_rules! properties {
                 $( <$Gty as $crate::model::Properties>::schema_properties(defs, out); )*
             }
 
-            fn extra(&self) -> &$crate::model::value::Extra {
-                &self.extra
+            fn extra(&self) -> Option<&$crate::model::value::Extra> {
+                properties!(@extra_ref [$kind] self)
             }
 
-            fn extra_mut(&mut self) -> &mut $crate::model::value::Extra {
-                &mut self.extra
+            fn extra_mut(&mut self) -> Option<&mut $crate::model::value::Extra> {
+                properties!(@extra_mut [$kind] self)
             }
         }
     };

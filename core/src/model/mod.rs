@@ -78,8 +78,13 @@ pub trait Properties: Default + 'static {
     const FIELDS: &'static [FieldInfo<Self::Field>];
     /// Finds where a server key (JSON/YAML spelling or XML element name) lands.
     fn lookup(key: &str) -> Option<Self::Key>;
-    /// Reads the value that comes next in `src` into the field for `key`.
-    fn read_key<'a, S: Source<'a>>(&mut self, key: Self::Key, src: &mut S) -> Result<(), Error>;
+    /// Reads the value that comes next in `src` into the field for `key`; a value this version
+    /// does not know comes back as `Some(raw)` for the caller to keep in `extra`.
+    fn read_key<'a, S: Source<'a>>(
+        &mut self,
+        key: Self::Key,
+        src: &mut S,
+    ) -> Result<Option<Value>, Error>;
     /// Sets the field for `key` from its TEXT spelling.
     fn set_text(&mut self, key: Self::Key, text: &str) -> Result<(), ConvError>;
     /// Takes every field of `other` that `self` does not have yet.
@@ -92,10 +97,10 @@ pub trait Properties: Default + 'static {
     fn serialize_fields<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error>;
     /// Adds the JSON Schema of every field (groups flattened) to `out`.
     fn schema_properties(defs: &mut Defs, out: &mut serde_json::Map<String, Value>);
-    /// Unknown properties.
-    fn extra(&self) -> &Extra;
-    /// Unknown properties, mutable.
-    fn extra_mut(&mut self) -> &mut Extra;
+    /// Unknown properties (`None` for a group, which has none of its own).
+    fn extra(&self) -> Option<&Extra>;
+    /// Unknown properties, mutable (`None` for a group).
+    fn extra_mut(&mut self) -> Option<&mut Extra>;
 }
 
 /// Adds every key of `fields` (and its XML spelling) to a lookup map.
@@ -122,19 +127,19 @@ pub(crate) fn read_property<'a, T: Properties, S: Source<'a>>(
     key: &str,
     src: &mut S,
 ) -> Result<(), Error> {
-    match T::lookup(key) {
+    let unknown = match T::lookup(key) {
         Some(k) => target.read_key(k, src).map_err(|mut e| {
             if e.kind == ErrorKind::Invalid && !e.message.starts_with('"') {
                 e.message = format!("{:?}: {}", key, e.message);
             }
             e
-        }),
-        None => {
-            let v = src.any(MAX_EXTRA_DEPTH)?;
-            insert_extra(target.extra_mut(), key, v);
-            Ok(())
-        }
+        })?,
+        None => Some(src.any(MAX_EXTRA_DEPTH)?),
+    };
+    if let (Some(v), Some(extra)) = (unknown, target.extra_mut()) {
+        insert_extra(extra, key, v);
     }
+    Ok(())
 }
 
 /// Keeps an unknown property; a repeated key collects its values in an array.

@@ -16,7 +16,7 @@ use crate::error::Error;
 properties! {
     /// Buffer usage (`Buffers:` in TEXT): blocks hit, read, dirtied and written, by scope.
     /// Cumulative over all loops, and including the node's children.
-    pub struct Buffers / BuffersField / BuffersKey {
+    pub group Buffers / BuffersField / BuffersKey {
         /// Shared blocks found in shared buffers.
         shared_hit_blocks: u64 = "Shared Hit Blocks",
         /// Shared blocks read from the OS (disk or page cache).
@@ -38,14 +38,12 @@ properties! {
         /// Temporary-file blocks written.
         temp_written_blocks: u64 = "Temp Written Blocks",
     }
-    groups {}
-    members {}
 }
 
 properties! {
     /// Time spent reading and writing blocks (`I/O Timings:`, needs `track_io_timing`), in ms.
     /// The keys changed between versions; each variant keeps its own field.
-    pub struct IoTimings / IoTimingsField / IoTimingsKey {
+    pub group IoTimings / IoTimingsField / IoTimingsKey {
         /// Time reading blocks (9.6–16; shared and local together).
         io_read_time: f64 = "I/O Read Time",
         /// Time writing blocks (9.6–16; shared and local together).
@@ -63,13 +61,11 @@ properties! {
         /// Time writing temporary-file blocks (15+).
         temp_io_write_time: f64 = "Temp I/O Write Time",
     }
-    groups {}
-    members {}
 }
 
 properties! {
     /// Write-ahead log generated (`WAL:` in TEXT; EXPLAIN option WAL, 13+).
-    pub struct Wal / WalField / WalKey {
+    pub group Wal / WalField / WalKey {
         /// WAL records generated.
         wal_records: u64 = "WAL Records",
         /// Full-page images generated.
@@ -81,13 +77,11 @@ properties! {
         /// Bytes of full-page images (19, reported).
         wal_fpi_bytes: u64 = "WAL FPI Bytes",
     }
-    groups {}
-    members {}
 }
 
 properties! {
     /// Read-stream I/O statistics (EXPLAIN option IO, 19; key names as reported).
-    pub struct ReadStreamIo / ReadStreamIoField / ReadStreamIoKey {
+    pub group ReadStreamIo / ReadStreamIoField / ReadStreamIoKey {
         /// Average prefetch distance (`Prefetch: avg=`).
         average_prefetch_distance: f64 = "Average Prefetch Distance",
         /// Maximum prefetch distance (`Prefetch: max=`).
@@ -103,8 +97,6 @@ properties! {
         /// Average I/Os in progress (`I/O: inprogress=`).
         average_ios_in_progress: f64 = "Average I/Os In Progress",
     }
-    groups {}
-    members {}
 }
 
 properties! {
@@ -145,7 +137,11 @@ object_value!(
 
 properties! {
     /// What a Sort or Incremental Sort did (`Sort Method:` line and group lines).
-    pub struct SortStats / SortStatsField / SortStatsKey {
+    pub group SortStats / SortStatsField / SortStatsKey {
+        /// Sort key (Sort, Incremental Sort, Merge Append).
+        sort_key: Vec<String> = "Sort Key",
+        /// Key already sorted by the input (Incremental Sort, 13+).
+        presorted_key: Vec<String> = "Presorted Key",
         /// Sort method.
         sort_method: SortMethod = "Sort Method",
         /// Space used, in kB.
@@ -157,13 +153,11 @@ properties! {
         /// Incremental Sort: groups already sorted by a prefix (13+).
         pre_sorted_groups: IncrementalSortGroups = "Pre-sorted Groups",
     }
-    groups {}
-    members {}
 }
 
 properties! {
     /// The hash table of a Hash node (`Buckets:` line).
-    pub struct HashStats / HashStatsField / HashStatsKey {
+    pub group HashStats / HashStatsField / HashStatsKey {
         /// Hash buckets used.
         hash_buckets: u64 = "Hash Buckets",
         /// Hash buckets planned.
@@ -173,13 +167,11 @@ properties! {
         /// Hash batches planned.
         original_hash_batches: u64 = "Original Hash Batches",
     }
-    groups {}
-    members {}
 }
 
 properties! {
     /// Disk use of a hashed aggregate (13+; `Batches:`/`Disk Usage:` on the HashAggregate line).
-    pub struct HashAggStats / HashAggStatsField / HashAggStatsKey {
+    pub group HashAggStats / HashAggStatsField / HashAggStatsKey {
         /// Partitions the planner expected to spill to.
         planned_partitions: u64 = "Planned Partitions",
         /// Batches used (more than 1 means the aggregate spilled to disk).
@@ -187,13 +179,11 @@ properties! {
         /// Disk used, in kB.
         disk_usage: u64 = "Disk Usage",
     }
-    groups {}
-    members {}
 }
 
 properties! {
     /// The cache of a Memoize node (14+).
-    pub struct MemoizeStats / MemoizeStatsField / MemoizeStatsKey {
+    pub group MemoizeStats / MemoizeStatsField / MemoizeStatsKey {
         /// Cache key expressions.
         cache_key: String = "Cache Key",
         /// How keys are compared (14.2+).
@@ -215,8 +205,6 @@ properties! {
         /// Entries that did not fit even after evicting.
         cache_overflows: u64 = "Cache Overflows",
     }
-    groups {}
-    members {}
 }
 
 properties! {
@@ -237,7 +225,7 @@ object_list_value!(TargetTable);
 
 properties! {
     /// What a ModifyTable did: targets, ON CONFLICT, tuple counts.
-    pub struct ModifyTableStats / ModifyTableStatsField / ModifyTableStatsKey {
+    pub group ModifyTableStats / ModifyTableStatsField / ModifyTableStatsKey {
         /// Result relations, when there are several or the only one differs from the named table.
         target_tables: Vec<TargetTable> = "Target Tables",
         /// ON CONFLICT action: NOTHING or UPDATE.
@@ -259,8 +247,6 @@ properties! {
         /// Rows skipped (MERGE, 15+).
         tuples_skipped: f64 = "Tuples Skipped",
     }
-    groups {}
-    members {}
 }
 
 properties! {
@@ -460,9 +446,104 @@ impl FieldValue for Vec<Worker> {
 }
 
 properties! {
+    /// Less common scan targets and scan details.
+    pub group ScanDetails / ScanDetailsField / ScanDetailsKey {
+        /// Provider of a Custom Scan.
+        custom_plan_provider: String = "Custom Plan Provider",
+        /// Function scanned.
+        function_name: String = "Function Name",
+        /// Table function scanned (`xmltable`, `json_table`; 10+).
+        table_function_name: String = "Table Function Name",
+        /// CTE scanned.
+        cte_name: String = "CTE Name",
+        /// Tuplestore scanned (10+).
+        tuplestore_name: String = "Tuplestore Name",
+        /// Function call of a Function Scan (VERBOSE).
+        function_call: String = "Function Call",
+        /// Table function call (VERBOSE, 10+).
+        table_function_call: String = "Table Function Call",
+        /// TABLESAMPLE method.
+        sampling_method: String = "Sampling Method",
+        /// TABLESAMPLE parameters.
+        sampling_parameters: Vec<String> = "Sampling Parameters",
+        /// TABLESAMPLE REPEATABLE seed.
+        repeatable_seed: String = "Repeatable Seed",
+        /// Heap fetches of an Index Only Scan (rows whose page was not all-visible).
+        heap_fetches: f64 = "Heap Fetches",
+        /// Index searches (18+).
+        index_searches: f64 = "Index Searches",
+        /// Exact heap blocks of a Bitmap Heap Scan.
+        exact_heap_blocks: u64 = "Exact Heap Blocks",
+        /// Lossy heap blocks of a Bitmap Heap Scan (the bitmap did not fit in work_mem).
+        lossy_heap_blocks: u64 = "Lossy Heap Blocks",
+        /// Tuplestore storage: Memory or Disk (18+).
+        storage: SpaceType = "Storage",
+        /// Tuplestore peak size, in kB (18+).
+        maximum_storage: u64 = "Maximum Storage",
+    }
+}
+
+properties! {
+    /// Conditions other than `Filter`, with their row-removal counters.
+    pub group Conditions / ConditionsField / ConditionsKey {
+        /// Index condition.
+        index_cond: String = "Index Cond",
+        /// Rows removed by rechecking a lossy index condition (per loop).
+        rows_removed_by_index_recheck: f64 = "Rows Removed by Index Recheck",
+        /// Ordering operators of a KNN index scan.
+        order_by: String = "Order By",
+        /// Condition rechecked on heap rows of a bitmap scan.
+        recheck_cond: String = "Recheck Cond",
+        /// TID condition of a Tid Scan / Tid Range Scan.
+        tid_cond: String = "TID Cond",
+        /// Merge join condition.
+        merge_cond: String = "Merge Cond",
+        /// Hash join condition.
+        hash_cond: String = "Hash Cond",
+        /// Join condition checked after matching.
+        join_filter: String = "Join Filter",
+        /// Rows removed by the join filter (per loop).
+        rows_removed_by_join_filter: f64 = "Rows Removed by Join Filter",
+        /// Condition evaluated once, before running the node.
+        one_time_filter: String = "One-Time Filter",
+        /// Window definition of a WindowAgg (18+).
+        window: String = "Window",
+        /// Run condition of a WindowAgg (15+).
+        run_condition: String = "Run Condition",
+    }
+}
+
+properties! {
+    /// Grouping of an Aggregate or Group node.
+    pub group Grouping / GroupingField / GroupingKey {
+        /// Group key.
+        group_key: Vec<String> = "Group Key",
+        /// Grouping-set phases.
+        grouping_sets: Vec<GroupingSet> = "Grouping Sets",
+    }
+}
+
+properties! {
+    /// What a Gather or Gather Merge planned and got.
+    pub group GatherStats / GatherStatsField / GatherStatsKey {
+        /// Workers the planner asked for.
+        workers_planned: u64 = "Workers Planned",
+        /// Parameters evaluated before starting the workers (11–16).
+        params_evaluated: Vec<String> = "Params Evaluated",
+        /// Workers actually started.
+        workers_launched: u64 = "Workers Launched",
+        /// Whether a single worker runs the subplan (Gather).
+        single_copy: bool = "Single Copy",
+        /// JIT blocks printed on the node (11–12: one per worker on Gather).
+        jit: Vec<Jit> = "JIT",
+    }
+}
+
+properties! {
     /// A plan node: one operation of the executor, with its estimates, its actual run-time
     /// statistics and its properties. Children are in [`Plan::nodes`](super::Plan::nodes),
-    /// referenced by id.
+    /// referenced by id. Common properties are fields of the node; less common ones sit in
+    /// boxed groups (`conditions`, `sort`, `buffers`…), flattened in the canonical JSON.
     pub struct Node / NodeField / NodeKey {
         /// The node type as the server names it in JSON (`Hash Join`, `Aggregate`…).
         node_type: NodeType = "Node Type",
@@ -476,8 +557,6 @@ properties! {
         parent_relationship: ParentRelationship = "Parent Relationship",
         /// Name of the InitPlan, SubPlan or CTE this node heads (`InitPlan 1 (returns $0)`, `SubPlan 2`, `CTE x`).
         subplan_name: String = "Subplan Name",
-        /// Provider of a Custom Scan.
-        custom_plan_provider: String = "Custom Plan Provider",
         /// Whether the node is parallel-aware (`Parallel` prefix in TEXT, 9.6+).
         parallel_aware: bool = "Parallel Aware",
         /// Whether the node can run asynchronously (`Async` prefix in TEXT, 14+).
@@ -488,14 +567,6 @@ properties! {
         index_name: String = "Index Name",
         /// Table scanned or modified.
         relation_name: String = "Relation Name",
-        /// Function scanned.
-        function_name: String = "Function Name",
-        /// Table function scanned (`xmltable`, `json_table`; 10+).
-        table_function_name: String = "Table Function Name",
-        /// CTE scanned.
-        cte_name: String = "CTE Name",
-        /// Tuplestore scanned (10+).
-        tuplestore_name: String = "Tuplestore Name",
         /// Schema of the relation or function (VERBOSE).
         schema: String = "Schema",
         /// Alias of the scanned object.
@@ -526,90 +597,34 @@ properties! {
         output: Vec<String> = "Output",
         /// Whether the inner side matches at most one row per outer row (10+).
         inner_unique: bool = "Inner Unique",
-        /// Index condition.
-        index_cond: String = "Index Cond",
-        /// Rows removed by rechecking a lossy index condition (per loop).
-        rows_removed_by_index_recheck: f64 = "Rows Removed by Index Recheck",
-        /// Ordering operators of a KNN index scan.
-        order_by: String = "Order By",
-        /// Condition rechecked on heap rows of a bitmap scan.
-        recheck_cond: String = "Recheck Cond",
-        /// TID condition of a Tid Scan / Tid Range Scan.
-        tid_cond: String = "TID Cond",
-        /// Merge join condition.
-        merge_cond: String = "Merge Cond",
-        /// Hash join condition.
-        hash_cond: String = "Hash Cond",
-        /// Join condition checked after matching.
-        join_filter: String = "Join Filter",
-        /// Rows removed by the join filter (per loop).
-        rows_removed_by_join_filter: f64 = "Rows Removed by Join Filter",
-        /// Condition evaluated once, before running the node.
-        one_time_filter: String = "One-Time Filter",
-        /// Window definition of a WindowAgg (18+).
-        window: String = "Window",
-        /// Run condition of a WindowAgg (15+).
-        run_condition: String = "Run Condition",
         /// Filter applied to the node's rows.
         filter: String = "Filter",
         /// Rows removed by the filter (per loop).
         rows_removed_by_filter: f64 = "Rows Removed by Filter",
-        /// Sort key.
-        sort_key: Vec<String> = "Sort Key",
-        /// Key already sorted by the input (Incremental Sort, 13+).
-        presorted_key: Vec<String> = "Presorted Key",
-        /// Group key.
-        group_key: Vec<String> = "Group Key",
-        /// Grouping-set phases.
-        grouping_sets: Vec<GroupingSet> = "Grouping Sets",
-        /// Function call of a Function Scan (VERBOSE).
-        function_call: String = "Function Call",
-        /// Table function call (VERBOSE, 10+).
-        table_function_call: String = "Table Function Call",
-        /// TABLESAMPLE method.
-        sampling_method: String = "Sampling Method",
-        /// TABLESAMPLE parameters.
-        sampling_parameters: Vec<String> = "Sampling Parameters",
-        /// TABLESAMPLE REPEATABLE seed.
-        repeatable_seed: String = "Repeatable Seed",
-        /// Heap fetches of an Index Only Scan (rows whose page was not all-visible).
-        heap_fetches: f64 = "Heap Fetches",
-        /// Index searches (18+).
-        index_searches: f64 = "Index Searches",
-        /// Exact heap blocks of a Bitmap Heap Scan.
-        exact_heap_blocks: u64 = "Exact Heap Blocks",
-        /// Lossy heap blocks of a Bitmap Heap Scan (the bitmap did not fit in work_mem).
-        lossy_heap_blocks: u64 = "Lossy Heap Blocks",
         /// Peak memory of a hash table, hash aggregate or Memoize cache, in kB.
         peak_memory_usage: u64 = "Peak Memory Usage",
-        /// Tuplestore storage: Memory or Disk (18+).
-        storage: SpaceType = "Storage",
-        /// Tuplestore peak size, in kB (18+).
-        maximum_storage: u64 = "Maximum Storage",
-        /// Workers the planner asked for.
-        workers_planned: u64 = "Workers Planned",
-        /// Parameters evaluated before starting the workers (11–16).
-        params_evaluated: Vec<String> = "Params Evaluated",
-        /// Workers actually started.
-        workers_launched: u64 = "Workers Launched",
-        /// Whether a single worker runs the subplan (Gather).
-        single_copy: bool = "Single Copy",
         /// Children pruned at executor start-up (11+).
         subplans_removed: u64 = "Subplans Removed",
-        /// JIT blocks printed on the node (11–12: one per worker on Gather).
-        jit: Vec<Jit> = "JIT",
         /// Per-worker data.
         workers: Vec<Worker> = "Workers",
     }
     groups {
-        /// Sort statistics.
+        /// Less common scan targets and scan details.
+        scan: ScanDetails,
+        /// Conditions other than `Filter`.
+        conditions: Conditions,
+        /// Sort key and sort statistics.
         sort: SortStats,
+        /// Group key and grouping sets.
+        grouping: Grouping,
         /// Hash table statistics.
         hash: HashStats,
         /// Hash-aggregate spill statistics.
         hashagg: HashAggStats,
         /// Memoize cache statistics.
         memoize: MemoizeStats,
+        /// Gather / Gather Merge workers.
+        gather: GatherStats,
         /// ModifyTable targets, conflicts and tuple counts.
         modify_table: ModifyTableStats,
         /// Buffer usage.

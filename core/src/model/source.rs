@@ -85,11 +85,27 @@ pub trait Source<'a> {
 
 /// A conversion failure, positioned by the caller.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConvError(pub String);
+pub struct ConvError {
+    /// What went wrong.
+    pub message: String,
+    /// The value is well-formed but not one this version knows (keep it in `extra`).
+    pub unknown_value: bool,
+}
 
 impl ConvError {
     /// A conversion error with a message.
     pub fn new(message: impl Into<String>) -> Self {
-        ConvError(message.into())
+        ConvError {
+            message: message.into(),
+            unknown_value: false,
+        }
+    }
+
+    /// A value of a closed set that this version does not know.
+    pub fn unknown_value(value: &str) -> Self {
+        ConvError {
+            message: format!("unknown value {:?}", super::value::clip(value)),
+            unknown_value: true,
+        }
     }
 }

@@ -22,6 +22,11 @@ pub trait FieldValue: Sized + Serialize {
     fn schema(defs: &mut Defs) -> Value;
     /// Reads the value that comes next in a structured document.
     fn read<'a, S: Source<'a>>(src: &mut S) -> Result<Self, Error>;
+    /// Reads the value; a value this version does not know (of a closed set of strings) comes
+    /// back as `Err(raw)`, to be kept in the owner's `extra`.
+    fn read_known<'a, S: Source<'a>>(src: &mut S) -> Result<Result<Self, Value>, Error> {
+        Self::read(src).map(Ok)
+    }
     /// Converts the value from its TEXT-format spelling.
     fn from_text(text: &str) -> Result<Self, ConvError>;
     /// Folds a second occurrence of the same key into this value (the server repeats some keys,
@@ -37,7 +42,7 @@ pub(crate) fn read_scalar_with<'a, S: Source<'a>, T>(
     convert: impl FnOnce(&Scalar<'a>) -> Result<T, ConvError>,
 ) -> Result<T, Error> {
     let scalar = src.scalar()?;
-    convert(&scalar).map_err(|e| src.error(ErrorKind::Invalid, e.0))
+    convert(&scalar).map_err(|e| src.error(ErrorKind::Invalid, e.message))
 }
 
 fn parse_f64(text: &str) -> Result<f64, ConvError> {

@@ -2,6 +2,7 @@
 
 mod build;
 mod json;
+pub mod text;
 
 use crate::error::{Error, ErrorKind};
 use crate::input::{self, Cleaned, Format};
@@ -74,6 +75,7 @@ pub fn parse_with(input: &str, options: &ParseOptions) -> Result<Vec<Plan>, Erro
     };
     let result = match format {
         Format::Json => parse_json(&cleaned.text, options),
+        Format::Text => text::parse_text(&cleaned.text, options),
         other => Err(Error::raw(
             ErrorKind::Unsupported,
             format!("{other} input is not supported yet; use FORMAT JSON"),

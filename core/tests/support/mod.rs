@@ -15,7 +15,8 @@ pub struct Entry {
     pub major: u32,
     /// Exact server version.
     pub server_version: String,
-    /// Query name.
+    /// Query name (empty for a server log, which holds many queries: `null` in the manifest).
+    #[serde(default, deserialize_with = "null_as_empty")]
     pub query: String,
     /// Variant (analyze, verbose, wal, timing_off, plain, costs_off, …).
     pub variant: String,
@@ -28,6 +29,11 @@ pub struct Entry {
     pub options: BTreeMap<String, serde_json::Value>,
     /// Number of plans in the file.
     pub plans: usize,
+}
+
+/// A string that the manifest may write as `null`.
+fn null_as_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
 }
 
 impl Entry {
@@ -59,6 +65,16 @@ impl Entry {
                 && e.framing == "raw"
         })
     }
+}
+
+/// `shared/peer-plans/<name>` beside the project (found from the crate upwards, so that a git
+/// worktree nested deeper finds it too).
+pub fn peer_dir(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .ancestors()
+        .map(|a| a.join("shared/peer-plans").join(name))
+        .find(|p| p.is_dir())
+        .unwrap_or_else(|| panic!("shared/peer-plans/{name} is beside the project"))
 }
 
 /// The corpus directory.

@@ -1,0 +1,140 @@
+use super::*;
+
+rule! {
+    /// An Append over partitions that scanned many of them: partition pruning did not happen.
+    ///
+    /// ## What it finds
+    /// An `Append` or `Merge Append` with at least `min_partitions` executed children that scan
+    /// partitions of one table (distinct relations sharing a name prefix). It is a warning when
+    /// at least half of the scanned partitions returned no rows (pruning would have skipped
+    /// them), and info when they all returned rows (the condition does not involve the
+    /// partition key). Partitions pruned at plan time are not printed, and those pruned at
+    /// run time are never executed or counted in `Subplans Removed`: a well-pruned scan stays
+    /// quiet.
+    ///
+    /// ## Why it matters
+    /// Partitioning pays off only when queries touch few partitions; scanning them all costs
+    /// more than one unpartitioned table (one scan and one plan node per partition, and
+    /// planning time grows with the partition count).
+    ///
+    /// ## How to fix it
+    /// Filter on the partition key with a value of the key's type (a cast on the key, a
+    /// function of it, or a volatile expression prevent pruning; stable expressions and
+    /// parameters prune at executor start-up); keep `enable_partition_pruning` on; if queries
+    /// never filter on the key, the partitioning key is the wrong one for them.
+    ///
+    /// ## Thresholds
+    /// 4 partitions scanned (fewer is a well-pruned query over a range); half of them empty
+    /// for a warning.
+    ///
+    /// ## Impact
+    /// The share of the execution time spent in partitions that returned nothing (0 when all
+    /// returned rows: pruning would not have helped that query).
+    ///
+    /// ## Example
+    /// `corpus/pg15/partition_no_pruning/analyze.json`: a filter on a non-key column scans all
+    /// 13 partitions of events.
+    id: "partition-pruning",
+    params: {
+        /// Executed partition scans from which the Append is judged.
+        min_partitions: 4.0,
+        /// Share of scanned partitions returning no rows from which it is a warning.
+        empty_share: 0.5,
+    }
+}
+
+fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
+    if !ctx.analyzed() {
+        return;
+    }
+    for n in ctx.nodes() {
+        if !matches!(n.node_type(), NodeType::Append | NodeType::MergeAppend) || !ctx.executed(n.id)
+        {
+            continue;
+        }
+        // Executed children that read a relation (directly, or through one wrapper node).
+        let mut scans: Vec<(NodeId, &str)> = Vec::new();
+        for c in ctx.children(n.id) {
+            if !ctx.executed(c.id) {
+                continue;
+            }
+            let rel = c.relation_name.as_deref().or_else(|| {
+                ctx.subtree(c.id)
+                    .map(|i| ctx.node(i))
+                    .find(|x| x.relation_name.is_some())
+                    .and_then(|x| x.relation_name.as_deref())
+            });
+            if let Some(r) = rel {
+                scans.push((c.id, r));
+            }
+        }
+        // Partitions are distinct tables (a UNION ALL over one table is not partitioned).
+        let mut distinct: Vec<&str> = scans.iter().map(|s| s.1).collect();
+        distinct.sort_unstable();
+        distinct.dedup();
+        if (distinct.len() as f64) < p.min_partitions {
+            continue;
+        }
+        let names: Vec<&str> = scans.iter().map(|s| s.1).collect();
+        let Some(table) = partition_table(&names, None) else {
+            continue;
+        };
+        let empty: Vec<NodeId> = scans
+            .iter()
+            .filter(|(id, _)| rows_total(ctx.node(*id)) == 0.0)
+            .map(|s| s.0)
+            .collect();
+        let empty_ms: Option<f64> = empty.iter().map(|&i| ctx.m(i).total_time_ms).sum();
+        let empty_share: Option<f64> = empty.iter().map(|&i| ctx.total_share(i)).sum();
+        let mostly_empty = empty.len() as f64 >= scans.len() as f64 * p.empty_share;
+        let removed = n.subplans_removed.unwrap_or(0);
+        let message = if mostly_empty {
+            format!(
+                "{} scanned {} partitions of {table} and {} of them returned no rows{}",
+                ctx.label(n.id),
+                scans.len(),
+                empty.len(),
+                match (empty_ms, empty_share) {
+                    (Some(ms), Some(s)) if ms > 0.0 => format!(
+                        ": {} in empty partitions ({} of execution time)",
+                        fmt_ms(ms),
+                        fmt_pct(s)
+                    ),
+                    _ => String::new(),
+                }
+            )
+        } else {
+            format!(
+                "{} scanned {} partitions of {table}{}: the condition does not restrict the partition key",
+                ctx.label(n.id),
+                scans.len(),
+                if removed > 0 {
+                    format!(" ({removed} pruned)")
+                } else {
+                    String::new()
+                }
+            )
+        };
+        out.push(
+            Finding::new(
+                ID,
+                if mostly_empty && ctx.significant(empty_share) {
+                    Severity::Warning
+                } else {
+                    Severity::Info
+                },
+                Some(n.id),
+                message,
+            )
+            .impact(if mostly_empty { empty_share } else { None })
+            .with("partitions_scanned", scans.len() as u64)
+            .with("partitions_empty", empty.len() as u64)
+            .with("subplans_removed", removed)
+            .with("table", table.as_str())
+            .fix(
+                format!("Filter on {table}'s partition key, comparing it with a value of the key's own type (no cast or function on the key), so that the planner or the executor can skip partitions."),
+                None,
+            ),
+        );
+    }
+}
