@@ -111,6 +111,22 @@ export function parse(source, options) {
   return JSON.parse(parseJson(source, options && { ...options, pretty: false }));
 }
 
+/**
+ * Analyzes EXPLAIN output: `{"plans": [...]}` as JSON text, what `planlint analyze --format json`
+ * prints (compact, or pretty with `{pretty: true}`).
+ */
+export function analyzeJson(source, options) {
+  return call(raw.analyzeText, raw.analyzeBytes, source, options);
+}
+
+/**
+ * Analyzes EXPLAIN output: one analysis per plan (`summary`, `nodes`, `findings`), the elements
+ * of `planlint analyze --format json`'s `plans`.
+ */
+export function analyze(source, options) {
+  return JSON.parse(analyzeJson(source, options && { ...options, pretty: false })).plans;
+}
+
 /** The version of planlint the package was built from. */
 export function version() {
   ensureLoaded();

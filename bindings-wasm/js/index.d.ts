@@ -1,7 +1,7 @@
 // The API of the npm package planlint. The model and analysis types (model.d.ts) are generated
 // from the core's JSON Schemas, which the core generates from its Rust types.
 
-import type { Plan, Plans } from "./model.js";
+import type { Analysis, Plan, Plans } from "./model.js";
 
 export * from "./model.js";
 
@@ -18,6 +18,16 @@ export interface ParseOptions {
   maxInputBytes?: number;
   /** `parseJson` only: pretty-print (as `planlint parse`) instead of compact (`--compact`). */
   pretty?: boolean;
+}
+
+/** Options of `analyze` and `analyzeJson`: those of `parse`, and which rules run how. */
+export interface AnalyzeOptions extends ParseOptions {
+  /** Run only these rules (ids as `planlint rules` lists them; replaces `config`'s `select`). */
+  select?: string[];
+  /** Never run these rules (added to `config`'s `ignore`). */
+  ignore?: string[];
+  /** The text of a `planlint.toml`: rule selection, `min_time_ms`, thresholds per rule. */
+  config?: string;
 }
 
 /** What kind of problem stopped planlint. */
@@ -63,6 +73,21 @@ export function parse(source: Source, options?: ParseOptions): Plans;
  */
 export function parseJson(source: Source, options?: ParseOptions): string;
 
+/**
+ * Analyzes EXPLAIN output: per plan, a summary, the metrics of every node (`nodes[id]`, ids in
+ * pre-order as in the plan) and the findings ranked by impact — the elements of
+ * `planlint analyze --format json`'s `plans`.
+ * @throws {PlanlintError} when the input cannot be read (with its line and column).
+ * @throws {TypeError} when the options are wrong (an unknown rule id, a bad `config`…).
+ */
+export function analyze(source: Source, options?: AnalyzeOptions): Analysis[];
+
+/**
+ * Like `analyze`, but returns `{"plans": [...]}` as JSON text (compact like
+ * `planlint analyze --format json --compact`, or pretty with `{pretty: true}`).
+ */
+export function analyzeJson(source: Source, options?: AnalyzeOptions): string;
+
 /** The version of planlint the package was built from. */
 export function version(): string;
 
@@ -79,4 +104,4 @@ export { init };
 /** Loads the WebAssembly module synchronously from its bytes or a compiled module (browsers). */
 export function initSync(module: BufferSource | WebAssembly.Module): void;
 
-export type { Plan };
+export type { Analysis, Plan };

@@ -24,4 +24,4 @@ export function initSync(module) {
 }
 
 export { init };
-export { parse, parseJson, PlanlintError, version } from "./core.js";
+export { analyze, analyzeJson, parse, parseJson, PlanlintError, version } from "./core.js";

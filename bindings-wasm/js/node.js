@@ -8,7 +8,7 @@ import { markReady } from "./core.js";
 wasmInitSync({ module: readFileSync(new URL("./planlint_wasm_bg.wasm", import.meta.url)) });
 markReady();
 
-export { parse, parseJson, PlanlintError, version } from "./core.js";
+export { analyze, analyzeJson, parse, parseJson, PlanlintError, version } from "./core.js";
 
 /** Does nothing in Node (the module is loaded on import); kept so browser code runs unchanged. */
 export default async function init() {}

@@ -25,7 +25,7 @@ copyFileSync(join(here, "README.md"), join(pkg, "README.md"));
 // generated from them. Each schema found is shipped; its root type gets the name below.
 const schemas = [
   ["Plans", "plan.schema.json"],
-  ["Analyses", "analysis.schema.json"],
+  ["AnalysisReport", "analysis.schema.json"],
 ].filter(([, file]) => existsSync(join(root, "core/schema", file)));
 for (const [, file] of schemas) copyFileSync(join(root, "core/schema", file), join(pkg, file));
 execFileSync(process.execPath, [

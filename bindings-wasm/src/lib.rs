@@ -10,7 +10,8 @@
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-/// What the caller can set, as JavaScript spells it (`{format, maxDepth, maxInputBytes, pretty}`).
+/// What the caller can set, as JavaScript spells it (`{format, maxDepth, maxInputBytes, pretty,
+/// select, ignore, config}`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "camelCase")]
 pub struct Options {
@@ -22,6 +23,12 @@ pub struct Options {
     pub max_input_bytes: Option<usize>,
     /// Pretty-print the JSON (two-space indent, as `planlint parse` prints it) instead of compact.
     pub pretty: bool,
+    /// Analysis: run only these rules (as `planlint analyze --select`; replaces `config`'s).
+    pub select: Option<Vec<String>>,
+    /// Analysis: never run these rules (as `--ignore`; added to `config`'s).
+    pub ignore: Vec<String>,
+    /// Analysis: the text of a `planlint.toml` (rule selection and thresholds).
+    pub config: Option<String>,
 }
 
 /// The deepest plan the WebAssembly build accepts (`maxDepth` above it is refused): writing the
@@ -74,6 +81,35 @@ impl Options {
     }
 }
 
+impl Options {
+    /// The analysis configuration these stand for, checked as the CLI checks its own.
+    pub fn analysis_config(&self) -> Result<planlint::Config, Failure> {
+        let mut config = match &self.config {
+            Some(text) => planlint::Config::from_toml(text).map_err(|e| {
+                Failure::Options(format!(
+                    "planlint options: config: line {}, column {}: {}",
+                    e.line, e.column, e.message
+                ))
+            })?,
+            None => planlint::Config::default(),
+        };
+        let select = self.select.iter().flatten();
+        if let Some(id) = select
+            .chain(&self.ignore)
+            .find(|id| planlint::rules::rule(id).is_none())
+        {
+            return Err(Failure::Options(format!(
+                "planlint options: unknown rule {id:?} in select/ignore; `planlint rules` lists the ids"
+            )));
+        }
+        if let Some(select) = &self.select {
+            config.select = Some(select.clone());
+        }
+        config.ignore.extend(self.ignore.iter().cloned());
+        Ok(config)
+    }
+}
+
 /// Serializes `value` as the CLI does (compact, or pretty when asked).
 fn to_json<T: serde::Serialize>(value: &T, pretty: bool) -> String {
     let out = if pretty {
@@ -97,6 +133,36 @@ pub fn parse_bytes(source: &[u8], options: Option<&str>) -> Result<String, Failu
     let options = Options::from_json(options)?;
     let plans = planlint::parse_bytes(source, &options.parse_options()?).map_err(Failure::Input)?;
     Ok(to_json(&plans, options.pretty))
+}
+
+/// Analyzes plans already parsed: `{"plans": [...]}`, as `planlint analyze --format json`.
+fn analysis_json(plans: &[planlint::Plan], options: &Options) -> Result<String, Failure> {
+    let config = options.analysis_config()?;
+    let report = planlint::Report {
+        plans: plans
+            .iter()
+            .map(|p| planlint::analyze(p, &config))
+            .collect(),
+    };
+    Ok(to_json(&report, options.pretty))
+}
+
+/// Analyzes text: one analysis per plan in it, as `planlint analyze --format json` prints them.
+pub fn analyze_text(source: &str, options: Option<&str>) -> Result<String, Failure> {
+    let options = Options::from_json(options)?;
+    let parse_options = options.parse_options()?;
+    options.analysis_config()?; // option errors before input errors, as the CLI
+    let plans = planlint::parse_with(source, &parse_options).map_err(Failure::Input)?;
+    analysis_json(&plans, &options)
+}
+
+/// Analyzes bytes (invalid UTF-8 becomes U+FFFD, as the CLI reads files).
+pub fn analyze_bytes(source: &[u8], options: Option<&str>) -> Result<String, Failure> {
+    let options = Options::from_json(options)?;
+    let parse_options = options.parse_options()?;
+    options.analysis_config()?;
+    let plans = planlint::parse_bytes(source, &parse_options).map_err(Failure::Input)?;
+    analysis_json(&plans, &options)
 }
 
 impl Failure {
@@ -139,6 +205,18 @@ pub fn wasm_parse_text(source: &str, options: Option<String>) -> Result<String, 
 #[wasm_bindgen(js_name = parseBytes)]
 pub fn wasm_parse_bytes(source: &[u8], options: Option<String>) -> Result<String, JsValue> {
     parse_bytes(source, options.as_deref()).map_err(JsValue::from)
+}
+
+/// `analyze` on a string: `{"plans": [...]}` as JSON, or a failure.
+#[wasm_bindgen(js_name = analyzeText)]
+pub fn wasm_analyze_text(source: &str, options: Option<String>) -> Result<String, JsValue> {
+    analyze_text(source, options.as_deref()).map_err(JsValue::from)
+}
+
+/// `analyze` on bytes (a `Uint8Array`): `{"plans": [...]}` as JSON, or a failure.
+#[wasm_bindgen(js_name = analyzeBytes)]
+pub fn wasm_analyze_bytes(source: &[u8], options: Option<String>) -> Result<String, JsValue> {
+    analyze_bytes(source, options.as_deref()).map_err(JsValue::from)
 }
 
 /// The version of the core the package was built from.
@@ -199,6 +277,28 @@ mod tests {
         let too_deep =
             Options::from_json(Some(r#"{"maxDepth":3001}"#)).unwrap_or_else(|_| panic!());
         assert!(matches!(too_deep.parse_options(), Err(Failure::Options(_))));
+    }
+
+    #[test]
+    fn analysis_options_are_checked_like_the_cli_checks_its_own() {
+        let o = Options::from_json(Some(
+            r#"{"select":["seq-scan-filter"],"ignore":["planning-time"],"config":"min_time_ms = 5"}"#,
+        ))
+        .unwrap_or_else(|_| panic!("valid options"));
+        let c = o
+            .analysis_config()
+            .unwrap_or_else(|_| panic!("valid config"));
+        assert_eq!(c.select, Some(vec!["seq-scan-filter".to_string()]));
+        assert_eq!(c.ignore, vec!["planning-time".to_string()]);
+        assert_eq!(c.min_time_ms, Some(5.0));
+        for bad in [
+            r#"{"select":["no-such-rule"]}"#,
+            r#"{"ignore":["seq_scan_filter"]}"#,
+            r#"{"config":"selct = []"}"#,
+        ] {
+            let r = Options::from_json(Some(bad)).and_then(|o| o.analysis_config());
+            assert!(matches!(r, Err(Failure::Options(_))), "{bad}");
+        }
     }
 
     #[test]
