@@ -16,4 +16,7 @@ cargo clippy --workspace --all-targets -- -D warnings
 section "Rust: tests"
 cargo test --workspace
 
+section "WebAssembly: the npm package and its demo page"
+bash scripts/test-wasm.sh
+
 section "All tests passed"
