@@ -92,6 +92,8 @@ enum InputFormat {
     Yaml,
     /// EXPLAIN (FORMAT XML).
     Xml,
+    /// A server log (stderr, csvlog, jsonlog) with auto_explain entries: every plan in it.
+    Log,
 }
 
 impl InputFormat {
@@ -102,6 +104,7 @@ impl InputFormat {
             InputFormat::Text => Some(Format::Text),
             InputFormat::Yaml => Some(Format::Yaml),
             InputFormat::Xml => Some(Format::Xml),
+            InputFormat::Log => Some(Format::Log),
         }
     }
 }
