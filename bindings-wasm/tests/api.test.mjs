@@ -23,7 +23,7 @@ test("Node: import from the package name works with no init step", async () => {
   assert.equal(typeof plans[0].plan.node_type, "string");
   const analyses = analyze(readEntry(sample));
   assert.equal(analyses.length, plans.length);
-  assert.deepEqual(Object.keys(analyses[0]), ["summary", "nodes", "findings"]);
+  assert.deepEqual(Object.keys(analyses[0]), ["summary", "nodes", "findings", "index_suggestions"]);
   await init(); // a no-op in Node, so that browser code runs unchanged
   assert.equal(version(), manifest.version);
 });

@@ -16,7 +16,16 @@ export const pkgDir = join(here, "pkg");
 export const corpusDir = process.env.PLANLINT_CORPUS ?? join(root, "corpus");
 
 /** The team's shared/ folder, beside the project (PLANLINT_SHARED overrides). */
-export const sharedDir = process.env.PLANLINT_SHARED ?? join(root, "../shared");
+/** ../shared beside the project (or beside any folder above it, as for a git worktree). */
+export const sharedDir = process.env.PLANLINT_SHARED ?? findShared(root);
+
+function findShared(from) {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, "..", "shared");
+    if (existsSync(join(candidate, "peer-plans"))) return candidate;
+    if (dirname(dir) === dir) return join(from, "../shared");
+  }
+}
 
 /** Every entry of corpus/manifest.json; throws if the corpus is missing (it is the ground truth). */
 export function manifest() {
