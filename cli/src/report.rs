@@ -178,14 +178,29 @@ fn tree(out: &mut String, plan: &Plan, a: &Analysis, st: Style) {
         header.push_str("  buffers");
     }
     let _ = writeln!(out, "{}", st.dim(&header));
+    // The findings of each node, in rank order (one pass: a plan with thousands of findings
+    // stays linear).
+    let mut findings_at: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, f) in a.findings.iter().enumerate() {
+        if let Some(id) = f.node.filter(|&id| id < n) {
+            findings_at[id].push(i);
+        }
+    }
+    // One line buffer for every node (a 10,000-node plan prints 10,000 lines).
+    let mut line = String::new();
     for node in &plan.nodes {
         let m = &a.nodes[node.id];
-        let mut label: String = labels[node.id].chars().take(width).collect();
-        if labels[node.id].chars().count() > width {
-            label.pop();
-            label.push('…');
+        line.clear();
+        let _ = write!(line, "{:>4}  ", node.id);
+        let full = &labels[node.id];
+        let chars = full.chars().count();
+        if chars > width {
+            line.extend(full.chars().take(width - 1));
+            line.push('…');
+        } else {
+            line.push_str(full);
+            line.extend(std::iter::repeat_n(' ', width - chars));
         }
-        let mut line = format!("{:>4}  {label:<width$}", node.id);
         if timed {
             match (m.self_time_ms, m.self_time_share) {
                 (Some(ms), Some(sh)) if !m.never_executed => {
@@ -210,44 +225,49 @@ fn tree(out: &mut String, plan: &Plan, a: &Analysis, st: Style) {
             } else {
                 let act = node.actual_rows.map(short).unwrap_or_else(|| "-".into());
                 let est = node.plan_rows.map(short).unwrap_or_else(|| "-".into());
-                let rows = format!("{act:>8} / {est:<8}");
-                let rows = match (m.estimate_factor, m.estimate_direction) {
+                line.push_str("   ");
+                match (m.estimate_factor, m.estimate_direction) {
                     (Some(f), Some(d)) if f >= 10.0 => {
                         let arrow = if d == planlint::metrics::EstimateDirection::Under {
                             "↑"
                         } else {
                             "↓"
                         };
-                        st.paint("35", &format!("{rows}{arrow}"))
+                        line.push_str(&st.paint("35", &format!("{act:>8} / {est:<8}{arrow}")));
                     }
-                    _ => format!("{rows} "),
-                };
-                let _ = write!(
-                    line,
-                    "   {rows}{:>6}",
-                    node.actual_loops
-                        .map(|l| short(l as f64))
-                        .unwrap_or_default()
-                );
+                    _ => {
+                        let _ = write!(line, "{act:>8} / {est:<8} ");
+                    }
+                }
+                if let Some(l) = node.actual_loops {
+                    let _ = write!(line, "{:>6}", short(l as f64));
+                } else {
+                    line.push_str("      ");
+                }
             }
         } else {
             let est = node.plan_rows.map(short).unwrap_or_else(|| "-".into());
             let _ = write!(line, "   {est:>8}");
         }
         if let Some(b) = m.self_buffers {
-            let mut parts = Vec::new();
-            if b.shared_hit > 0 {
-                parts.push(format!("hit {}", short(b.shared_hit as f64)));
+            line.push_str("  ");
+            let start = line.len();
+            for (word, v) in [
+                ("hit", b.shared_hit),
+                ("read", b.shared_read),
+                ("temp", b.temp()),
+            ] {
+                if v > 0 {
+                    if line.len() > start {
+                        line.push(' ');
+                    }
+                    let _ = write!(line, "{word} {}", short(v as f64));
+                }
             }
-            if b.shared_read > 0 {
-                parts.push(format!("read {}", short(b.shared_read as f64)));
-            }
-            if b.temp() > 0 {
-                parts.push(format!("temp {}", short(b.temp() as f64)));
-            }
-            let _ = write!(line, "  {:<20}", parts.join(" "));
+            let used = line[start..].chars().count();
+            line.extend(std::iter::repeat_n(' ', 20usize.saturating_sub(used)));
         }
-        for f in a.findings.iter().filter(|f| f.node == Some(node.id)) {
+        for f in findings_at[node.id].iter().map(|&i| &a.findings[i]) {
             let mark = match f.severity {
                 Severity::Critical => "◆",
                 Severity::Warning => "▲",
@@ -256,12 +276,12 @@ fn tree(out: &mut String, plan: &Plan, a: &Analysis, st: Style) {
             line.push(' ');
             line.push_str(&st.severity(f.severity, &format!("{mark} {}", f.rule)));
         }
-        let line = if m.never_executed {
-            st.dim(&line)
+        if m.never_executed {
+            let _ = writeln!(out, "{}", st.dim(&line).trim_end());
         } else {
-            line
-        };
-        let _ = writeln!(out, "{}", line.trim_end());
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
     }
 }
 

@@ -281,16 +281,21 @@ pub(crate) fn sniff(text: &str) -> Result<Format, Error> {
     }
     let bytes = text.as_bytes();
     let json = memchr::memmem::find(bytes, b"\"Node Type\"");
+    // Each later sign is only looked for before the earliest one found so far (it could not
+    // win after it): a 13 MB JSON plan is not searched end to end for XML and YAML spellings.
+    let before =
+        |at: Option<usize>| &bytes[..at.map_or(bytes.len(), |i| (i + 64).min(bytes.len()))];
     let xml = [
         &b"<Node-Type>"[..],
         b"<explain xmlns=\"http://www.postgresql.org/2009/explain\"",
     ]
     .iter()
-    .filter_map(|m| memchr::memmem::find(bytes, m))
+    .filter_map(|m| memchr::memmem::find(before(json), m))
     .min();
     // YAML: `Node Type: ` with only indentation, `- ` and psql borders before it on its line
     // (looked at backwards, stopping at the first other byte: linear even on one long line).
-    let yaml = memchr::memmem::find_iter(bytes, b"Node Type: ").find(|&i| {
+    let earliest = [json, xml].into_iter().flatten().min();
+    let yaml = memchr::memmem::find_iter(before(earliest), b"Node Type: ").find(|&i| {
         bytes[..i]
             .iter()
             .rev()
@@ -351,6 +356,16 @@ pub fn detect(input: &str) -> Result<Format, Error> {
 
 /// Whether a (trimmed) line is psql decoration: the `QUERY PLAN` header, a rule line, `(N rows)`.
 pub(crate) fn is_psql_decoration(t: &str) -> bool {
+    // Fast answer for most lines: an ASCII first character that starts none of the three.
+    if let Some(&c) = t.as_bytes().first() {
+        if c.is_ascii() && !c.is_ascii_whitespace() && !b"-+=|(Q\x0b".contains(&c) {
+            return false;
+        }
+        // A node line (`->  …`): `>` is no decoration character.
+        if t.starts_with("->") {
+            return false;
+        }
+    }
     let inner = t.trim_matches(|c: char| c.is_whitespace() || matches!(c, '│' | '║' | '|'));
     inner == "QUERY PLAN"
         || (!inner.is_empty()

@@ -48,6 +48,8 @@ use serde::Serialize;
 
 pub use access::NodeExt;
 
+use rustc_hash::FxHashMap;
+
 use crate::model::{Buffers, Node, NodeId, NodeType, ParentRelationship, Plan};
 
 /// Buffer counters of one node, excluding its children (blocks of 8 kB by default).
@@ -308,8 +310,8 @@ fn digits(b: &[u8], start: usize) -> (Option<u32>, usize) {
     ((end > start).then_some(v), end)
 }
 
-fn node_refs(n: &Node) -> ParamRefs {
-    let mut refs = ParamRefs::default();
+/// Adds the parameter references of a node's expressions to `refs`.
+fn node_refs_into(n: &Node, refs: &mut ParamRefs) {
     let singles = [
         n.index_cond(),
         n.recheck_cond(),
@@ -325,7 +327,7 @@ fn node_refs(n: &Node) -> ParamRefs {
         n.table_function_call(),
     ];
     for s in singles.into_iter().flatten() {
-        scan_refs(s, &mut refs);
+        scan_refs(s, refs);
     }
     let lists = [
         n.output.as_ref(),
@@ -335,10 +337,9 @@ fn node_refs(n: &Node) -> ParamRefs {
     ];
     for l in lists.into_iter().flatten() {
         for s in l {
-            scan_refs(s, &mut refs);
+            scan_refs(s, refs);
         }
     }
-    refs
 }
 
 /// An InitPlan's number and output parameters, from its name
@@ -353,6 +354,10 @@ fn initplan_signature(name: &str) -> Option<(u32, Vec<u32>)> {
 }
 
 /// Decides, for each InitPlan/CTE node, which nodes pay for its time and buffers.
+///
+/// Linear in the plan: the CTE Scans are indexed by CTE name and the parameter references by
+/// InitPlan number and `$N` once, instead of walking the plan (or an attachment's subtree) once
+/// per CTE or InitPlan — a plan with hundreds of InitPlans stays instant.
 fn charges(plan: &Plan) -> Vec<Vec<NodeId>> {
     let n = plan.nodes.len();
     let mut out = vec![Vec::new(); n];
@@ -366,7 +371,19 @@ fn charges(plan: &Plan) -> Vec<Vec<NodeId>> {
     // Subtree end (exclusive) of each node: pre-order, so a subtree is a contiguous range.
     let ends = subtree_ends(plan);
     let depths = depths(plan);
-    let refs: Vec<ParamRefs> = plan.nodes.iter().map(node_refs).collect();
+    // The CTE Scans of each CTE name, in id order.
+    let mut scans: FxHashMap<&str, Vec<NodeId>> = FxHashMap::default();
+    for s in &plan.nodes {
+        if *s.node_type() == NodeType::CteScan {
+            if let Some(name) = s.cte_name() {
+                scans.entry(name).or_default().push(s.id);
+            }
+        }
+    }
+    // The InitPlans that are not CTEs, by their number and by each `$N` they return.
+    let mut by_number: FxHashMap<u32, Vec<NodeId>> = FxHashMap::default();
+    let mut by_param: FxHashMap<u32, Vec<NodeId>> = FxHashMap::default();
+    let mut best: FxHashMap<NodeId, NodeId> = FxHashMap::default();
     for node in &plan.nodes {
         if node.parent_relationship != Some(ParentRelationship::InitPlan) {
             continue;
@@ -374,32 +391,62 @@ fn charges(plan: &Plan) -> Vec<Vec<NodeId>> {
         let Some(parent) = node.parent else { continue };
         if let Some(cte) = cte_name(node) {
             // Every CTE Scan reading this CTE, anywhere in the plan.
-            out[node.id] = plan
-                .nodes
-                .iter()
-                .filter(|s| *s.node_type() == NodeType::CteScan && s.cte_name() == Some(cte))
-                .map(|s| s.id)
-                .collect();
+            out[node.id] = scans.get(cte).cloned().unwrap_or_default();
             continue;
         }
         let Some((num, params)) = node.subplan_name.as_deref().and_then(initplan_signature) else {
             out[node.id] = vec![parent];
             continue;
         };
-        // The deepest executed node in the attachment's subtree (outside this InitPlan) whose
-        // expressions reference the InitPlan's output.
-        let mut best: Option<NodeId> = None;
-        for id in parent..ends[parent] {
-            if (node.id..ends[node.id]).contains(&id) || plan.nodes[id].loops() == 0 {
-                continue;
-            }
-            let r = &refs[id];
-            let hit = r.initplans.contains(&num) || params.iter().any(|p| r.dollars.contains(p));
-            if hit && best.is_none_or(|b| depths[id] > depths[b]) {
-                best = Some(id);
+        by_number.entry(num).or_default().push(node.id);
+        for p in params {
+            let ids = by_param.entry(p).or_default();
+            // A parameter listed twice by one InitPlan names it once.
+            if ids.last() != Some(&node.id) {
+                ids.push(node.id);
             }
         }
-        out[node.id] = vec![best.unwrap_or(parent)];
+        out[node.id] = vec![parent];
+    }
+    if by_number.is_empty() {
+        return out;
+    }
+    // For each InitPlan: the deepest executed node in the attachment's subtree (outside the
+    // InitPlan's own subtree) whose expressions reference the InitPlan's output; among equally
+    // deep ones the first in id order.
+    let consider = |id: NodeId, ip: NodeId, best: &mut FxHashMap<NodeId, NodeId>| {
+        let parent = plan.nodes[ip].parent.expect("an InitPlan has a parent");
+        if id < parent || id >= ends[parent] || (ip..ends[ip]).contains(&id) {
+            return;
+        }
+        match best.get(&ip) {
+            Some(&b) if depths[id] <= depths[b] => {}
+            _ => {
+                best.insert(ip, id);
+            }
+        }
+    };
+    let mut refs = ParamRefs::default();
+    for node in &plan.nodes {
+        if node.loops() == 0 {
+            continue;
+        }
+        refs.dollars.clear();
+        refs.initplans.clear();
+        node_refs_into(node, &mut refs);
+        for num in &refs.initplans {
+            for &ip in by_number.get(num).into_iter().flatten() {
+                consider(node.id, ip, &mut best);
+            }
+        }
+        for d in &refs.dollars {
+            for &ip in by_param.get(d).into_iter().flatten() {
+                consider(node.id, ip, &mut best);
+            }
+        }
+    }
+    for (ip, id) in best {
+        out[ip] = vec![id];
     }
     out
 }

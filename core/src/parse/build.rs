@@ -19,13 +19,27 @@ pub(crate) fn read_document<'a, S: Source<'a>>(
     options: &ParseOptions,
     plans: &mut Vec<Plan>,
 ) -> Result<(), Error> {
+    read_document_sized(src, options, plans, &mut 0)
+}
+
+/// [`read_document`] with an estimate of the nodes still to come in the input (e.g. the number
+/// of `"Node Type"` keys), so that each plan's arena is allocated once at its final size
+/// (no reallocation copying the nodes, no spare capacity: peak memory stays near the plan's
+/// size). The estimate is decreased by the nodes read.
+pub(crate) fn read_document_sized<'a, S: Source<'a>>(
+    src: &mut S,
+    options: &ParseOptions,
+    plans: &mut Vec<Plan>,
+    nodes_left: &mut usize,
+) -> Result<(), Error> {
+    let mut query = |src: &mut S| read_query(src, options, nodes_left);
     match src.peek()? {
-        Peek::Object => plans.push(read_query(src, options)?),
+        Peek::Object => plans.push(query(src)?),
         Peek::Array | Peek::Container => {
             src.begin_array()?;
             loop {
                 match src.next_item()? {
-                    Item::Value => plans.push(read_query(src, options)?),
+                    Item::Value => plans.push(query(src)?),
                     Item::End => break,
                     item @ Item::StrayKey(_) => return Err(stray_key_error(src, &item)),
                 }
@@ -43,7 +57,11 @@ pub(crate) fn read_document<'a, S: Source<'a>>(
 }
 
 /// Reads one query object (`{"Plan": …, "Planning Time": …}`), or a utility placeholder string.
-fn read_query<'a, S: Source<'a>>(src: &mut S, options: &ParseOptions) -> Result<Plan, Error> {
+fn read_query<'a, S: Source<'a>>(
+    src: &mut S,
+    options: &ParseOptions,
+    nodes_left: &mut usize,
+) -> Result<Plan, Error> {
     let mut plan = Plan::default();
     if src.peek()? == Peek::Scalar {
         // `"Notify"`, `"Utility Statement"`, `"CREATE TABLE AS"`…
@@ -53,7 +71,13 @@ fn read_query<'a, S: Source<'a>>(src: &mut S, options: &ParseOptions) -> Result<
     src.begin_object()?;
     while let Some(key) = src.next_key()? {
         match &*key {
-            "Plan" => read_tree(src, &mut plan, options)?,
+            "Plan" => {
+                plan.nodes.reserve_exact((*nodes_left).max(1));
+                let read = read_tree(src, &mut plan, options);
+                *nodes_left = nodes_left.saturating_sub(plan.nodes.len());
+                fit(&mut plan.nodes);
+                read?
+            }
             // ≤ 9.3 spelling of the execution time.
             "Total Runtime" | "Total-Runtime" => plan.execution_time = Some(f64::read(src)?),
             "Planning" => {
@@ -72,6 +96,14 @@ fn read_query<'a, S: Source<'a>>(src: &mut S, options: &ParseOptions) -> Result<
     }
     super::infer_options(&mut plan, true);
     Ok(plan)
+}
+
+/// Gives back a node arena's spare capacity when the estimate was well above the count (a
+/// document with several plans reserves for all of them at its first).
+pub(crate) fn fit<T>(nodes: &mut Vec<T>) {
+    if nodes.capacity() > nodes.len() + nodes.len() / 8 + 8 {
+        nodes.shrink_to_fit();
+    }
 }
 
 /// A 13 development snapshot printed `Planning Time` inside the `Planning` group (seen in

@@ -64,21 +64,28 @@ impl<'a> JsonSource<'a> {
 
     /// Skips whitespace and the marks psql draws around values (`+`/`↵` continuations,
     /// `|`/`│`/`║` borders).
+    ///
+    /// PostgreSQL indents its JSON deeply (most of a plan's bytes are indentation), so runs of
+    /// spaces are skipped eight bytes at a time.
     fn skip_ws(&mut self) {
         let b = self.bytes;
-        while let Some(&c) = b.get(self.pos) {
-            match c {
-                b' ' | b'\t' | b'\n' | b'\r' | b'+' | b'|' => self.pos += 1,
-                0xE2 if matches!(
-                    b.get(self.pos + 1..self.pos + 3),
-                    Some([0x94, 0x82]) | Some([0x95, 0x91]) | Some([0x86, 0xB5])
-                ) =>
+        let mut pos = self.pos;
+        loop {
+            pos = crate::input::frames::skip_spaces(b, pos);
+            match b.get(pos) {
+                Some(b' ' | b'\t' | b'\n' | b'\r' | b'+' | b'|') => pos += 1,
+                Some(0xE2)
+                    if matches!(
+                        b.get(pos + 1..pos + 3),
+                        Some([0x94, 0x82]) | Some([0x95, 0x91]) | Some([0x86, 0xB5])
+                    ) =>
                 {
-                    self.pos += 3
+                    pos += 3
                 }
                 _ => break,
             }
         }
+        self.pos = pos;
     }
 
     fn describe(&self, at: usize) -> String {

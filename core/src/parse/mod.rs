@@ -211,8 +211,12 @@ fn parse_xml(text: &str, options: &ParseOptions) -> Result<Vec<Plan>, Error> {
 /// Parses bytes: invalid UTF-8 sequences become U+FFFD (a plan with one odd byte in a string
 /// constant still parses).
 pub fn parse_bytes(input: &[u8], options: &ParseOptions) -> Result<Vec<Plan>, Error> {
-    let text = String::from_utf8_lossy(input);
-    parse_with(&text, options)
+    // Valid UTF-8 (the usual case) is checked by the standard library's fast validator and
+    // borrowed; only invalid input pays for the lossy conversion.
+    match std::str::from_utf8(input) {
+        Ok(text) => parse_with(text, options),
+        Err(_) => parse_with(&String::from_utf8_lossy(input), options),
+    }
 }
 
 /// Parses JSON: psql frames, pgAdmin quoting and junk around the document are tolerated;
@@ -239,8 +243,12 @@ fn parse_json(text: &str, options: &ParseOptions) -> Result<Vec<Plan>, Error> {
     let mut src = json::JsonSource::new(body);
     src.seek(start);
     let mut plans = Vec::new();
+    // Every node has a "Node Type" key: the arenas are allocated once, at their size.
+    let mut nodes_left =
+        memchr::memmem::find_iter(&body.as_bytes()[start..], b"\"Node Type\"").count();
     loop {
-        build::read_document(&mut src, options, &mut plans).map_err(relocate)?;
+        build::read_document_sized(&mut src, options, &mut plans, &mut nodes_left)
+            .map_err(relocate)?;
         if !src.another_document() {
             break;
         }

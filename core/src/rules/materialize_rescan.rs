@@ -52,8 +52,8 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
             continue;
         }
         if let Some(parent) = n.parent
-            && (has_finding(out, super::cartesian_join::ID, parent)
-                || has_finding(out, super::join_filter::ID, parent))
+            && (ctx.has_finding(out, super::cartesian_join::ID, parent)
+                || ctx.has_finding(out, super::join_filter::ID, parent))
         {
             continue;
         }

@@ -16,6 +16,7 @@ use crate::error::{Error, ErrorKind};
 pub(crate) use crate::metrics::NodeExt as _;
 use crate::metrics::{Metrics, NodeExt, NodeMetrics};
 use crate::model::{Node, NodeId, NodeType, Plan};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 pub mod advice;
 pub mod expr;
@@ -369,6 +370,7 @@ pub struct Context<'a> {
     /// Time at stake (ms) below which a finding is at most info (`min_time_ms`).
     pub min_time_ms: f64,
     ends: Vec<NodeId>,
+    found: std::cell::RefCell<FoundIndex>,
 }
 
 impl<'a> Context<'a> {
@@ -379,6 +381,7 @@ impl<'a> Context<'a> {
             metrics,
             min_time_ms: DEFAULT_MIN_TIME_MS,
             ends: crate::metrics::subtree_ends(plan),
+            found: Default::default(),
         }
     }
 
@@ -756,9 +759,30 @@ pub fn markdown_index() -> String {
     s
 }
 
-/// Whether `out` already holds a finding of `rule` about `node`.
-pub(crate) fn has_finding(out: &[Finding], rule: &str, node: NodeId) -> bool {
-    out.iter().any(|f| f.rule == rule && f.node == Some(node))
+/// The findings of `out` indexed by (rule, node), up to `len` (findings are only appended).
+#[derive(Default)]
+struct FoundIndex {
+    len: usize,
+    set: FxHashSet<(&'static str, NodeId)>,
+}
+
+impl Context<'_> {
+    /// Whether `out` (the findings of this run so far) holds a finding of `rule` about `node`.
+    /// Constant time: the findings are indexed as they come (a rule that asks this for each of
+    /// thousands of partitions must not scan thousands of findings each time).
+    pub(crate) fn has_finding(&self, out: &[Finding], rule: &'static str, node: NodeId) -> bool {
+        let mut idx = self.found.borrow_mut();
+        if idx.len > out.len() {
+            *idx = FoundIndex::default(); // another list than last time
+        }
+        for f in &out[idx.len..] {
+            if let Some(n) = f.node {
+                idx.set.insert((f.rule, n));
+            }
+        }
+        idx.len = out.len();
+        idx.set.contains(&(rule, node))
+    }
 }
 
 /// Rows removed by a node's Filter over all loops.
@@ -803,12 +827,24 @@ impl ScanGroup {
 }
 
 /// The condition of a scan with its own alias removed (`events_3.kind = …` → `kind = …`), so
-/// that scans of sibling partitions compare equal.
-fn normalized(n: &Node, cond: &str) -> String {
-    match &n.alias {
-        Some(a) => cond.replace(&format!("{a}."), ""),
-        None => cond.to_string(),
+/// that scans of sibling partitions compare equal; written into `out` (cleared first), which is
+/// reused from scan to scan (no allocation per scan of an Append with thousands of children).
+fn normalized_into(n: &Node, cond: &str, out: &mut String) {
+    out.clear();
+    let Some(a) = &n.alias else {
+        out.push_str(cond);
+        return;
+    };
+    // `cond.replace("{alias}.", "")`: every non-overlapping match, left to right.
+    let mut pattern = Vec::with_capacity(a.len() + 1);
+    pattern.extend_from_slice(a.as_bytes());
+    pattern.push(b'.');
+    let mut last = 0;
+    for at in memchr::memmem::find_iter(cond.as_bytes(), &pattern) {
+        out.push_str(&cond[last..at]);
+        last = at + pattern.len();
     }
+    out.push_str(&cond[last..]);
 }
 
 /// Groups the executed nodes `accept`s: siblings under an Append / Merge Append with the same
@@ -820,22 +856,35 @@ pub(crate) fn scan_groups(
 ) -> Vec<ScanGroup> {
     let mut groups: Vec<ScanGroup> = Vec::new();
     let mut grouped = vec![false; ctx.nodes().len()];
+    let mut cond = String::new();
+    // Per Append: the children's keys (node type, normalized condition) in first-seen order,
+    // found by hash (an Append may have thousands of children with distinct conditions).
+    let mut by_key: Vec<Vec<NodeId>> = Vec::new();
+    let mut index: FxHashMap<(&NodeType, String), usize> = FxHashMap::default();
     for n in ctx.nodes() {
         if !matches!(n.node_type(), NodeType::Append | NodeType::MergeAppend) {
             continue;
         }
-        let mut by_key: Vec<(String, Vec<NodeId>)> = Vec::new();
+        by_key.clear();
+        index.clear();
         for c in ctx.children(n.id) {
             if !ctx.executed(c.id) || !accept(c) || c.relation_name.is_none() {
                 continue;
             }
-            let k = format!("{}|{}", c.node_type(), normalized(c, key(c).unwrap_or("")));
-            match by_key.iter_mut().find(|(x, _)| *x == k) {
-                Some((_, v)) => v.push(c.id),
-                None => by_key.push((k, vec![c.id])),
+            normalized_into(c, key(c).unwrap_or(""), &mut cond);
+            let k = (c.node_type(), std::mem::take(&mut cond));
+            match index.get(&k) {
+                Some(&i) => {
+                    by_key[i].push(c.id);
+                    cond = k.1;
+                }
+                None => {
+                    index.insert(k, by_key.len());
+                    by_key.push(vec![c.id]);
+                }
             }
         }
-        for (_, members) in by_key {
+        for members in by_key.drain(..) {
             if members.len() > 1 {
                 for &m in &members {
                     grouped[m] = true;

@@ -52,8 +52,8 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
         if *n.node_type() != NodeType::NestedLoop || !ctx.executed(n.id) {
             continue;
         }
-        if has_finding(out, super::cartesian_join::ID, n.id)
-            || has_finding(out, super::join_filter::ID, n.id)
+        if ctx.has_finding(out, super::cartesian_join::ID, n.id)
+            || ctx.has_finding(out, super::join_filter::ID, n.id)
         {
             continue;
         }

@@ -56,7 +56,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
     for g in groups {
         if g.members
             .iter()
-            .any(|&m| has_finding(out, super::non_sargable::ID, m))
+            .any(|&m| ctx.has_finding(out, super::non_sargable::ID, m))
         {
             continue;
         }

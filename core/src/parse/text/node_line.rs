@@ -143,14 +143,39 @@ fn want<'a, O>(
     }
 }
 
-/// Substring search without a searcher set up per call (lines are short; memchr's is fast).
+/// Substring search without a searcher set up per call: lines are short, so finding the
+/// needle's first byte with memchr and comparing beats building a `memmem` finder (which
+/// `memmem::find` does on every call).
 pub(crate) fn find(hay: &str, needle: &str) -> Option<usize> {
-    memchr::memmem::find(hay.as_bytes(), needle.as_bytes())
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let Some(&first) = n.first() else {
+        return Some(0);
+    };
+    let mut i = 0;
+    while let Some(off) = memchr::memchr(first, &h[i..]) {
+        let at = i + off;
+        if h[at..].starts_with(n) {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    None
 }
 
-/// Last occurrence of `needle`.
+/// Last occurrence of `needle` (see [`find`]).
 pub(crate) fn rfind(hay: &str, needle: &str) -> Option<usize> {
-    memchr::memmem::rfind(hay.as_bytes(), needle.as_bytes())
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    let Some(&first) = n.first() else {
+        return Some(h.len());
+    };
+    let mut end = h.len();
+    while let Some(at) = memchr::memrchr(first, &h[..end]) {
+        if h[at..].starts_with(n) {
+            return Some(at);
+        }
+        end = at;
+    }
+    None
 }
 
 /// A number as PostgreSQL prints it: `-`? digits [`.` digits].
@@ -241,6 +266,75 @@ fn actual_fields(i: &str) -> Res<'_, (Actual, bool)> {
         None => Actual::Untimed { rows, loops },
     };
     Ok((i, (actual, fractional)))
+}
+
+/// The number at the start of `s` as [`number`] reads it (`-`? digits [`.` digits]), without
+/// nom; `None` when there is none or when it needs the general float parser.
+fn take_number(s: &str) -> Option<(f64, &str)> {
+    let b = s.as_bytes();
+    let mut i = usize::from(b.first() == Some(&b'-'));
+    let digits = |from: usize| from + b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
+    let int_end = digits(i);
+    if int_end == i {
+        return None;
+    }
+    i = int_end;
+    if b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+        i = digits(i + 1);
+    }
+    let v = crate::model::value::fast_decimal(&s[..i])?;
+    Some((v, &s[i..]))
+}
+
+/// A well-formed `(cost=S..T rows=R width=W)`, the whole text, without nom; `None` for
+/// anything else, which [`cost_block`] then parses (or explains). Accepts only what
+/// `cost_block` accepts, with the same values: the fast path of every node line.
+fn fast_cost(s: &str) -> Option<Cost> {
+    let r = s.strip_prefix("(cost=")?;
+    let (startup, r) = take_number(r)?;
+    let (total, r) = take_number(r.strip_prefix("..")?)?;
+    let (rows, r) = take_number(r.strip_prefix(" rows=")?)?;
+    let (width, r) = take_number(r.strip_prefix(" width=")?)?;
+    (r == ")").then_some(Cost {
+        startup,
+        total,
+        rows,
+        width,
+    })
+}
+
+/// A well-formed actual block, the whole text, without nom (see [`fast_cost`]).
+fn fast_actual(s: &str) -> Option<(Actual, bool)> {
+    let r = s.strip_prefix("(actual ")?;
+    let (times, r) = match r.strip_prefix("time=") {
+        Some(t) => {
+            let (a, t) = take_number(t)?;
+            let (b, t) = take_number(t.strip_prefix("..")?)?;
+            (Some((a, b)), t.strip_prefix(" rows=")?)
+        }
+        None => (None, r.strip_prefix("rows=")?),
+    };
+    let (rows, r) = take_number(r)?;
+    let fractional = {
+        // The rows' text is what `take_number` consumed just before `r`.
+        let consumed = &s[..s.len() - r.len()];
+        let start = consumed.rfind('=').map_or(0, |e| e + 1);
+        consumed[start..].contains('.')
+    };
+    let (loops, r) = take_number(r.strip_prefix(" loops=")?)?;
+    if r != ")" {
+        return None;
+    }
+    let actual = match times {
+        Some((startup, total)) => Actual::Timed {
+            startup,
+            total,
+            rows,
+            loops,
+        },
+        None => Actual::Untimed { rows, loops },
+    };
+    Some((actual, fractional))
 }
 
 /// Parses a whole block that starts at `at` in `body`; it must reach the end of `body`.
@@ -477,14 +571,20 @@ pub(crate) fn parse(s: &str, root_position: bool) -> Result<Parsed<'_>, LineErro
         line.actual = Actual::Never;
         end -= "(never executed)".len();
     } else if let Some(p) = rfind(body, "(actual ").filter(|_| body.ends_with(')')) {
-        let (a, frac) = whole_block(body, p, actual_block, "actual").map_err(shift)?;
+        let (a, frac) = match fast_actual(&body[p..]) {
+            Some(v) => v,
+            None => whole_block(body, p, actual_block, "actual").map_err(shift)?,
+        };
         line.actual = a;
         line.fractional_rows = frac;
         end = p;
     }
     let before = body[..end].trim_end();
     if let Some(p) = rfind(before, "(cost=").filter(|_| before.ends_with(')')) {
-        line.cost = Some(whole_block(before, p, cost_block, "cost").map_err(shift)?);
+        line.cost = Some(match fast_cost(&before[p..]) {
+            Some(c) => c,
+            None => whole_block(before, p, cost_block, "cost").map_err(shift)?,
+        });
         end = p;
     } else if let Some(p) = find(before, "(cost=") {
         // A cost block that is not at the end of what precedes the actual block.

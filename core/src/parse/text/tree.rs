@@ -45,9 +45,10 @@ fn line_at(text: &str, start: usize) -> Option<Line<'_>> {
         None => (rest, text.len()),
     };
     let raw = raw.strip_suffix('\r').unwrap_or(raw);
-    let mut indent = 0;
-    let mut lead = 0;
-    for b in raw.bytes() {
+    // Leading spaces in bulk (deep plans indent by dozens), then spaces and tabs one by one.
+    let mut lead = crate::input::frames::skip_spaces(raw.as_bytes(), 0);
+    let mut indent = lead;
+    for b in raw[lead..].bytes() {
         match b {
             b' ' => indent += 1,
             b'\t' => indent += 4,
@@ -151,6 +152,9 @@ struct Parser<'a, 'o> {
     blank: bool,
     /// `Query rewrites to nothing` was seen (JSON prints `[]` for it: no plan, no error).
     rewrites_to_nothing: bool,
+    /// Estimate of the nodes still to come (`->` marks plus one per plan): each plan's arena is
+    /// allocated once, at its size (no reallocation copying nodes; no spare capacity).
+    nodes_left: usize,
 }
 
 /// Parses TEXT (already unframed) into plans.
@@ -163,6 +167,7 @@ pub(crate) fn parse(text: &str, options: &ParseOptions) -> Result<Vec<Plan>, Err
         preamble: None,
         blank: false,
         rewrites_to_nothing: false,
+        nodes_left: memchr::memmem::find_iter(text.as_bytes(), b"->").count() + 1,
     };
     let mut pos = 0;
     while let Some(line) = line_at(text, pos) {
@@ -451,6 +456,7 @@ impl<'a> Parser<'a, '_> {
 
     fn start_plan(&mut self, line: Line<'a>, node: NodeAndCues) -> Result<(), Error> {
         let mut plan = Plan::default();
+        plan.nodes.reserve_exact(self.nodes_left.max(1));
         if let Some((q, params)) = self.preamble.take() {
             plan.query_text = Some(q);
             plan.query_parameters = params;
@@ -477,6 +483,10 @@ impl<'a> Parser<'a, '_> {
         self.flush()?;
         if let Some(st) = self.cur.take() {
             let mut plan = st.plan;
+            self.nodes_left = self
+                .nodes_left
+                .saturating_sub(plan.nodes.len().saturating_sub(1));
+            crate::parse::build::fit(&mut plan.nodes);
             infer::infer(&mut plan, &st.ev, st.groupings);
             crate::parse::infer_options(&mut plan, false);
             self.plans.push(plan);
@@ -517,8 +527,12 @@ impl<'a> Parser<'a, '_> {
         if arrow && line.indent <= root_col {
             // A child drawn at the root's column (indentation mangled by hand): a node line with
             // blocks is a child of the root; anything else continues a multi-line value (§5.1).
+            // (After a query-level line no frame is open: then it is not a child either.)
             return match node_line::parse(line.content, false) {
-                Ok(Parsed::Node(nl)) if nl.cost.is_some() || nl.actual != Actual::None => {
+                Ok(Parsed::Node(nl))
+                    if (nl.cost.is_some() || nl.actual != Actual::None)
+                        && !self.st().frames.is_empty() =>
+                {
                     self.child_node(line, 1)
                 }
                 _ => self.continuation(line),
@@ -725,7 +739,7 @@ impl<'a> Parser<'a, '_> {
             });
             return Ok(line.next);
         }
-        self.property(owner, line.content, line.content_at)?;
+        self.pend(owner, line.content, line.content_at, label, value);
         Ok(line.next)
     }
 
@@ -742,6 +756,13 @@ impl<'a> Parser<'a, '_> {
                 ),
             ));
         };
+        self.pend(owner, content, at, label, value);
+        Ok(())
+    }
+
+    /// Makes `label: value` (split from `content`, at offset `at`) the pending property
+    /// (the previous one already applied).
+    fn pend(&mut self, owner: Owner, content: &'a str, at: usize, label: &'a str, value: &'a str) {
         self.st().pending = Some(Pending {
             in_string: odd_quotes(value),
             owner,
@@ -750,7 +771,6 @@ impl<'a> Parser<'a, '_> {
             line: content,
             at: at + (content.len() - value.len()),
         });
-        Ok(())
     }
 
     /// A line that continues the pending value (a string constant with a newline); junk when
@@ -1003,7 +1023,7 @@ impl PlanState<'_> {
     ) -> Result<(), (usize, String)> {
         let ev = &mut self.ev;
         infer::label_cue(label, ev);
-        if value.contains("Plan ") {
+        if node_line::find(value, "Plan ").is_some() {
             infer::expression_cue(value, ev);
         }
         let plain = |e: String| (0usize, e);
