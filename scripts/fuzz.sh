@@ -47,12 +47,12 @@ for t in $targets; do
         globs=$(seed_globs "$t")
         if [ "$t" = parse_expr ]; then
             # One seed per expression line of the TEXT corpus (Filter, Index Cond, …).
-            grep -rhoE '(Filter|Cond|Index Cond|Hash Cond|Merge Cond|Recheck Cond): .*' corpus --include='*.txt' \
+            grep -rhoER '(Filter|Cond|Index Cond|Hash Cond|Merge Cond|Recheck Cond): .*' corpus --include='*.txt' \
                 | sed -E 's/^[^:]*: //' | sort -u | head -5000 \
                 | awk -v d="$seeds" '{ f = sprintf("%s/e%05d", d, NR); printf "%s", $0 > f; close(f) }'
         else
             for g in $globs; do
-                find corpus -path 'corpus/pg*' -type f -name "$g" -print0 |
+                find -L corpus -path 'corpus/pg*' -type f -name "$g" -print0 |
                     while IFS= read -r -d '' f; do cp "$f" "$seeds/$(echo "$f" | tr / _)"; done
             done
         fi

@@ -517,8 +517,12 @@ impl<'a> Parser<'a, '_> {
         if arrow && line.indent <= root_col {
             // A child drawn at the root's column (indentation mangled by hand): a node line with
             // blocks is a child of the root; anything else continues a multi-line value (§5.1).
+            // (After a query-level line no frame is open: then it is not a child either.)
             return match node_line::parse(line.content, false) {
-                Ok(Parsed::Node(nl)) if nl.cost.is_some() || nl.actual != Actual::None => {
+                Ok(Parsed::Node(nl))
+                    if (nl.cost.is_some() || nl.actual != Actual::None)
+                        && !self.st().frames.is_empty() =>
+                {
                     self.child_node(line, 1)
                 }
                 _ => self.continuation(line),
