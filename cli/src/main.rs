@@ -34,6 +34,18 @@ enum Command {
         #[arg(long)]
         compact: bool,
     },
+    /// Write plans back in PostgreSQL's own format: read a JSON plan as TEXT, normalize a
+    /// pasted plan (frames, quoting and wrapping removed), or turn TEXT into JSON.
+    Render {
+        /// The file to read (`-` or nothing: standard input).
+        file: Option<PathBuf>,
+        /// The output format.
+        #[arg(long, value_enum)]
+        to: RenderFormat,
+        /// The input's format.
+        #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+        format: InputFormat,
+    },
     /// Analyze plans: where the time goes, what is wrong, what to do (findings ranked by impact).
     Analyze {
         /// The file to read (`-` or nothing: standard input).
@@ -104,6 +116,15 @@ impl InputFormat {
             InputFormat::Xml => Some(Format::Xml),
         }
     }
+}
+
+/// Output formats of `render`.
+#[derive(Clone, Copy, ValueEnum)]
+enum RenderFormat {
+    /// EXPLAIN's TEXT format.
+    Text,
+    /// EXPLAIN (FORMAT JSON).
+    Json,
 }
 
 /// Output formats of `analyze`.
@@ -262,6 +283,13 @@ fn main() -> ExitCode {
             compact,
         } => match read_plans(&file, format) {
             Ok(plans) => write_json(&plans, compact),
+            Err(e) => return fail(&e),
+        },
+        Command::Render { file, to, format } => match read_plans(&file, format) {
+            Ok(plans) => write_text(&match to {
+                RenderFormat::Text => planlint::render_text_plans(&plans),
+                RenderFormat::Json => planlint::render_json_plans(&plans),
+            }),
             Err(e) => return fail(&e),
         },
         Command::Analyze {

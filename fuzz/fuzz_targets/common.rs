@@ -48,3 +48,37 @@ pub fn check_tree(plan: &Plan) {
     // The canonical JSON always serializes.
     let _ = plan.to_json();
 }
+
+/// Rendering what was parsed: to JSON, which reads back to the same plans (the EXPLAIN options
+/// aside, which are inferred differently from TEXT and from JSON); to TEXT, which reads back to
+/// as many plans with as many nodes.
+pub fn check_render(plans: &[Plan]) {
+    use planlint::{Format, ParseOptions};
+    let json = planlint::render_json_plans(plans);
+    let mut options = ParseOptions::with_format(Format::Json);
+    options.max_depth = usize::MAX;
+    let back = planlint::parse_with(&json, &options)
+        .unwrap_or_else(|e| panic!("rendered JSON does not parse: {e}\n{json}"));
+    let strip = |ps: &[Plan]| -> Vec<serde_json::Value> {
+        ps.iter()
+            .map(|p| {
+                let mut v = p.to_value();
+                if let Some(o) = v.as_object_mut() {
+                    o.remove("options");
+                }
+                v
+            })
+            .collect()
+    };
+    assert_eq!(strip(plans), strip(&back), "JSON round trip\n{json}");
+    let text = planlint::render_text_plans(plans);
+    let mut options = ParseOptions::with_format(Format::Text);
+    options.max_depth = usize::MAX;
+    match planlint::parse_with(&text, &options) {
+        Ok(back) => {
+            let with_nodes = |ps: &[Plan]| ps.iter().filter(|p| !p.nodes.is_empty()).count();
+            assert_eq!(with_nodes(plans), with_nodes(&back), "TEXT plans\n{text}");
+        }
+        Err(e) => panic!("rendered TEXT does not parse: {e}\n{text}"),
+    }
+}
