@@ -22,7 +22,7 @@ targets=${*:-$all_targets}
 seed_globs() {
     case $1 in
         parse_text) echo '*.txt' ;;
-        parse_json | render_json) echo '*.json' ;;
+        parse_json) echo '*.json' ;;
         parse_yaml) echo '*.yaml' ;;
         parse_xml) echo '*.xml' ;;
         parse_log) echo '*.log *.csv' ;;
@@ -34,7 +34,7 @@ seed_globs() {
 # Dictionary of the target's format (tokens libFuzzer splices in).
 dict_for() {
     case $1 in
-        parse_json | render_json) echo fuzz/dicts/json.dict ;;
+        parse_json) echo fuzz/dicts/json.dict ;;
         parse_expr) echo fuzz/dicts/expr.dict ;;
         *) echo fuzz/dicts/text.dict ;;
     esac

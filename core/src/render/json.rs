@@ -37,7 +37,6 @@ const GROUP_LISTS: &[&str] = &[
     "Grouping Sets",
     "Group Keys",
     "Hash Keys",
-    "JIT",
 ];
 
 fn indent(out: &mut String, level: usize) {
@@ -73,6 +72,23 @@ pub(crate) fn string(out: &mut String, s: &str) {
         }
     }
     out.push('"');
+}
+
+/// `"key": value` at `level`. A node's JIT blocks (11–12: one per worker on a Gather) are one
+/// `"JIT"` key each, as the server prints them, not a list.
+fn member(out: &mut String, level: usize, first: &mut bool, k: &str, v: &Out) {
+    match v {
+        Out::List(items) if k == "JIT" => {
+            for item in items {
+                key(out, level, first, k);
+                value(out, k, item, level);
+            }
+        }
+        _ => {
+            key(out, level, first, k);
+            value(out, k, v, level);
+        }
+    }
 }
 
 /// A value at `level` (the level of its key).
@@ -115,8 +131,7 @@ fn value(out: &mut String, k: &str, v: &Out, level: usize) {
             out.push('{');
             let mut first = true;
             for (ek, ev) in entries {
-                key(out, level + 1, &mut first, ek);
-                value(out, ek, ev, level + 1);
+                member(out, level + 1, &mut first, ek, ev);
             }
             out.push('\n');
             indent(out, level);
@@ -222,8 +237,7 @@ fn write_plan(plan: &Plan, out: &mut String) {
             write_tree(plan, &d, out);
             tree_written = true;
         }
-        key(out, 2, &mut first, k);
-        value(out, k, v, 2);
+        member(out, 2, &mut first, k, v);
     }
     if !tree_written {
         key(out, 2, &mut first, "Plan");
@@ -259,8 +273,7 @@ fn write_tree(plan: &Plan, d: &Dialect, out: &mut String) {
                 let e = ordered(node_entries(node, d), &slots, node.node_type());
                 let mut first = true;
                 for (k, v) in &e {
-                    key(out, level + 1, &mut first, k);
-                    value(out, k, v, level + 1);
+                    member(out, level + 1, &mut first, k, v);
                 }
                 if node.children.is_empty() {
                     out.push('\n');

@@ -65,6 +65,36 @@ pub(crate) enum Line {
 }
 
 impl Line {
+    /// The lines a node or worker can print wherever its type does not place them (a
+    /// property of one node type found on another is still printed in its own line).
+    pub const MOVABLE: &'static [Line] = &[
+        Line::Buffers,
+        Line::IoTimings,
+        Line::Wal,
+        Line::ReadStream,
+        Line::SortMethod,
+        Line::SortGroups,
+        Line::Hash,
+        Line::HashAgg,
+        Line::Memoize,
+        Line::Estimates,
+        Line::HeapBlocks,
+        Line::Storage,
+        Line::Sampling,
+        Line::Grouping,
+        Line::TargetTables,
+    ];
+
+    /// Whether a server key belongs to more than one movable line (`Peak Memory Usage`: the
+    /// Hash, HashAgg and Memoize lines).
+    pub fn shared(key: &str) -> bool {
+        Line::MOVABLE
+            .iter()
+            .filter(|l| l.keys().contains(&key))
+            .count()
+            > 1
+    }
+
     /// The server keys the line stands for, in the server's JSON order.
     pub fn keys(self) -> &'static [&'static str] {
         match self {
@@ -298,6 +328,7 @@ fn body(node: &Node) -> &'static [Slot] {
             Key("Params Evaluated", Always),
             Key("Workers Launched", Always),
             Key("Single Copy", True),
+            Key("JIT", Always),
         ],
         NodeType::GatherMerge => &[
             FILTER,
@@ -305,6 +336,7 @@ fn body(node: &Node) -> &'static [Slot] {
             Key("Workers Planned", Always),
             Key("Params Evaluated", Always),
             Key("Workers Launched", Always),
+            Key("JIT", Always),
         ],
         NodeType::IndexScan => &[
             Key("Index Cond", Always),
@@ -399,6 +431,19 @@ fn body(node: &Node) -> &'static [Slot] {
 /// The slots of a node, in print order.
 pub(crate) fn node_layout(node: &Node) -> impl Iterator<Item = Slot> {
     START.iter().chain(body(node)).chain(END).copied()
+}
+
+/// When TEXT prints a simple property wherever it is (zero counters and `false` flags never).
+pub(crate) fn show_of(key: &str) -> Show {
+    match key {
+        "Rows Removed by Filter"
+        | "Rows Removed by Join Filter"
+        | "Rows Removed by Index Recheck"
+        | "Rows Removed by Conflict Filter"
+        | "Subplans Removed" => NonZero,
+        "Disabled" | "Inner Unique" | "Single Copy" => True,
+        _ => Always,
+    }
 }
 
 /// Whether a server key has a place in a layout (else it goes to [`Slot::Rest`]).

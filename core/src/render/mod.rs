@@ -66,7 +66,7 @@ impl Dialect {
     ///
     /// * `rows=1.00` (18+): a node or worker with fractional actual rows, or any node with the
     ///   `Disabled` property (printed on every node from 18 on; the TEXT parser fills it in
-    ///   when the plan shows it is from 18+).
+    ///   when the plan shows it is from 18+) or another property only 18+ prints.
     /// * `I/O Timings`: the 17+ keys (`Shared I/O Read Time`…) or the 15–16 temp keys, else the
     ///   ≤14 spelling.
     pub fn of(plan: &Plan) -> Dialect {
@@ -84,7 +84,7 @@ impl Dialect {
         };
         let fractional = |v: Option<f64>| v.is_some_and(|r| r.fract() != 0.0);
         for n in &plan.nodes {
-            rows |= n.disabled.is_some() || fractional(n.actual_rows);
+            rows |= n.disabled.is_some() || fractional(n.actual_rows) || shows_18(n);
             check_io(n.io_timings.as_deref());
             for w in n.workers.iter().flatten() {
                 rows |= fractional(w.actual_rows);
@@ -108,6 +108,36 @@ impl Dialect {
             },
         }
     }
+}
+
+/// Whether a node has a property only 18+ prints (the TEXT parser's version cues: the labels
+/// `Index Searches`, `Storage`, `Window`, WAL `buffers full`, `Right Semi Join`, and 19's
+/// `Estimates:`, `Prefetch:` and `I/O:` lines), on the node or one of its workers.
+fn shows_18(n: &Node) -> bool {
+    let wal = |w: Option<&crate::model::Wal>| w.is_some_and(|w| w.wal_buffers_full.is_some());
+    let read_stream =
+        |r: Option<&crate::model::ReadStreamIo>| r.is_some_and(|r| *r != Default::default());
+    let estimates = |m: Option<&crate::model::MemoizeStats>| {
+        m.is_some_and(|m| {
+            m.estimated_capacity.is_some()
+                || m.estimated_distinct_lookup_keys.is_some()
+                || m.estimated_lookups.is_some()
+                || m.estimated_hit_percent.is_some()
+        })
+    };
+    n.scan
+        .as_ref()
+        .is_some_and(|s| s.index_searches.is_some() || s.storage.is_some())
+        || n.conditions.as_ref().is_some_and(|c| c.window.is_some())
+        || n.join_type == Some(crate::model::JoinType::RightSemi)
+        || wal(n.wal.as_deref())
+        || read_stream(n.read_stream.as_deref())
+        || estimates(n.memoize.as_deref())
+        || n.workers.iter().flatten().any(|w| {
+            wal(w.wal.as_deref())
+                || read_stream(w.read_stream.as_deref())
+                || estimates(w.memoize.as_deref())
+        })
 }
 
 /// Whether a node never ran (ANALYZE, `loops=0`).

@@ -7,7 +7,7 @@
 use serde::Serialize;
 
 use super::layout::{self, Line, Show, Slot};
-use super::value::{EXTRA_MARK, Entries, Out, entries, shapes};
+use super::value::{EXTRA_MARK, Entries, Out, entries, shapes, zero};
 use super::{Dialect, IoScheme, never_executed, quote_identifier};
 use crate::model::{Node, NodeType, Plan, Properties};
 use crate::parse::text::text_node_name;
@@ -168,7 +168,7 @@ fn write_tree(plan: &Plan, d: &Dialect, w: &mut Lines<'_>) {
         };
         let e = node_entries(node, d);
         let p = Props(&e);
-        node_line(node, &p, &mut line);
+        node_line(node, &p, d, &mut line);
         w.out.push_str(&line);
         w.out.push('\n');
         write_properties(node, &p, col, d, w);
@@ -186,7 +186,7 @@ fn write_properties(node: &Node, p: &Props<'_>, col: usize, d: &Dialect, w: &mut
             Slot::Line(Line::Head) => {}
             Slot::Key(key, show) => simple(p, key, show, col, d, w),
             Slot::Line(l) => composite(node, p, l, col, d, w),
-            Slot::Rest => rest(p, &slots, col, d, w),
+            Slot::Rest => rest(node, p, &slots, col, d, w),
         }
     }
 }
@@ -203,16 +203,74 @@ fn simple(p: &Props<'_>, key: &str, show: Show, col: usize, d: &Dialect, w: &mut
         _ => {}
     }
     if key == "JIT" {
-        jit(v, None, col, w);
+        match v {
+            // 11–12: one block per worker on the Gather node.
+            Out::List(blocks) => {
+                for b in blocks {
+                    let n = match b {
+                        Out::Obj(e) => Props(e).text("Worker Number"),
+                        _ => None,
+                    };
+                    jit(b, n.as_deref(), col, w);
+                }
+            }
+            _ => jit(v, None, col, w),
+        }
         return;
     }
     w.line(col, &format!("{key}: {}", v.text()));
     let _ = d;
 }
 
-/// Properties the layout does not place: known ones as `Label: value`, then unknown ones
-/// (with the unit the server prints for the few it is known for).
-fn rest(p: &Props<'_>, slots: &[Slot], col: usize, d: &Dialect, w: &mut Lines<'_>) {
+/// Properties the layout does not place: known ones in their own line (`Label: value`, or the
+/// line they belong to), then unknown ones (with the unit the server prints for the few it is
+/// known for).
+fn rest(node: &Node, p: &Props<'_>, slots: &[Slot], col: usize, d: &Dialect, w: &mut Lines<'_>) {
+    // A line prints where its first key of its own is (`Peak Memory Usage` belongs to three
+    // lines and goes with whichever of them prints, else on a line of its own).
+    let prints = |l: Line| {
+        let mut scratch = String::new();
+        composite(node, p, l, col, d, &mut Lines { out: &mut scratch });
+        !scratch.is_empty()
+    };
+    let mut printed: Vec<Line> = Vec::new();
+    for (key, _) in p.0 {
+        if key.starts_with(EXTRA_MARK) || layout::placed(slots, key) {
+            continue;
+        }
+        let owner = |l: &Line| l.keys().contains(&key.as_str());
+        if Line::shared(key) {
+            // `Memory Usage:` is on the Buckets, Batches and Hits lines only.
+            let carried = [
+                "Hash Buckets",
+                "HashAgg Batches",
+                "Cache Hits",
+                "Cache Misses",
+            ]
+            .iter()
+            .any(|k| p.get(k).is_some());
+            if !carried {
+                simple(p, key, layout::show_of(key), col, d, w);
+            }
+            continue;
+        }
+        let Some(&l) = Line::MOVABLE.iter().find(|l| owner(l)) else {
+            simple(p, key, layout::show_of(key), col, d, w);
+            continue;
+        };
+        if printed.contains(&l) {
+            continue;
+        }
+        printed.push(l);
+        if prints(l) {
+            composite(node, p, l, col, d, w);
+        } else {
+            // The line's leading item is missing: its own items on lines of their own.
+            for k in l.keys().iter().filter(|k| !Line::shared(k)) {
+                simple(p, k, layout::show_of(k), col, d, w);
+            }
+        }
+    }
     for (key, v) in p.0 {
         if let Some(raw) = key.strip_prefix(EXTRA_MARK) {
             if raw == "Unparsed Text" {
@@ -223,8 +281,6 @@ fn rest(p: &Props<'_>, slots: &[Slot], col: usize, d: &Dialect, w: &mut Lines<'_
                 .find(|(k, _)| *k == raw)
                 .map_or("", |(_, u)| u);
             w.line(col, &format!("{raw}: {}{unit}", v.text()));
-        } else if !layout::placed(slots, key) {
-            simple(p, key, Show::Always, col, d, w);
         }
     }
 }
@@ -233,7 +289,7 @@ fn rest(p: &Props<'_>, slots: &[Slot], col: usize, d: &Dialect, w: &mut Lines<'_
 const EXTRA_UNITS: &[(&str, &str)] = &[("Foreign File Size", " b")];
 
 /// The node line (§3.1): prefixes and name, target, cost block, actual block.
-fn node_line(node: &Node, p: &Props<'_>, line: &mut String) {
+fn node_line(node: &Node, p: &Props<'_>, d: &Dialect, line: &mut String) {
     line.push_str(&text_node_name(node));
     target(node, line);
     if let Some(Out::Str(rest)) = p.get(&format!("{EXTRA_MARK}Unparsed Text")) {
@@ -241,7 +297,7 @@ fn node_line(node: &Node, p: &Props<'_>, line: &mut String) {
         line.push_str(rest);
     }
     if p.get("Total Cost").is_some() || p.get("Startup Cost").is_some() {
-        let n = |k: &str| p.text(k).unwrap_or_else(|| "0".into());
+        let n = |k: &str| p.text(k).unwrap_or_else(|| zero(k, d));
         line.push_str(&format!(
             "  (cost={}..{} rows={} width={})",
             n("Startup Cost"),
@@ -251,7 +307,9 @@ fn node_line(node: &Node, p: &Props<'_>, line: &mut String) {
         ));
     }
     if let Some(loops) = p.get("Actual Loops") {
-        let rows = p.text("Actual Rows").unwrap_or_else(|| "0".into());
+        let rows = p
+            .text("Actual Rows")
+            .unwrap_or_else(|| zero("Actual Rows", d));
         if never_executed(node) {
             line.push_str(" (never executed)");
         } else {
@@ -321,7 +379,9 @@ fn composite(node: &Node, p: &Props<'_>, l: Line, col: usize, d: &Dialect, w: &m
         Line::Head => {}
         Line::Actual => {
             if let Some(loops) = p.text("Actual Loops") {
-                let rows = p.text("Actual Rows").unwrap_or_else(|| "0".into());
+                let rows = p
+                    .text("Actual Rows")
+                    .unwrap_or_else(|| zero("Actual Rows", d));
                 let s = match (p.text("Actual Startup Time"), p.text("Actual Total Time")) {
                     (Some(a), Some(b)) => format!("actual time={a}..{b} rows={rows} loops={loops}"),
                     _ => format!("actual rows={rows} loops={loops}"),
@@ -754,17 +814,7 @@ fn worker(t: &NodeType, p: &Props<'_>, col: usize, d: &Dialect, w: &mut Lines<'_
                 Slot::Key("Worker Number", _) => {}
                 Slot::Key(key, show) => simple(p, key, show, col + 2, d, &mut inner),
                 Slot::Line(l) => composite(&Node::default(), p, l, col + 2, d, &mut inner),
-                Slot::Rest => {
-                    for (key, v) in p.0 {
-                        if let Some(raw) = key.strip_prefix(EXTRA_MARK) {
-                            inner.line(col + 2, &format!("{raw}: {}", v.text()));
-                        } else if !layout::placed(slots, key)
-                            && !layout::WORKER_ACTUAL.contains(&key.as_str())
-                        {
-                            inner.line(col + 2, &format!("{key}: {}", v.text()));
-                        }
-                    }
-                }
+                Slot::Rest => rest(&Node::default(), p, slots, col + 2, d, &mut inner),
             }
         }
     }
@@ -793,17 +843,22 @@ fn jit(v: &Out, worker: Option<&str>, col: usize, w: &mut Lines<'_>) {
     if let Some(f) = j.text("Functions") {
         w.line(c, &format!("Functions: {f}"));
     }
-    if let Some(Out::Obj(o)) = j.get("Options") {
+    // An empty group prints nothing (the server never prints one).
+    let group = |k: &str| match j.get(k) {
+        Some(Out::Obj(e)) if !e.is_empty() => Some(e),
+        _ => None,
+    };
+    if let Some(o) = group("Options") {
         let parts: Vec<String> = o.iter().map(|(k, v)| format!("{k} {}", v.text())).collect();
         w.line(c, &format!("Options: {}", parts.join(", ")));
     }
-    if let Some(Out::Obj(t)) = j.get("Timing") {
+    if let Some(t) = group("Timing") {
         let parts: Vec<String> = t
             .iter()
             .map(|(k, v)| match v {
                 Out::Obj(g) => {
                     let g = Props(g);
-                    let total = g.text("Total").unwrap_or_else(|| "0".into());
+                    let total = g.text("Total").unwrap_or_else(|| "0.000".into());
                     match g.text("Deform") {
                         Some(df) => format!("{k} {total} ms (Deform {df} ms)"),
                         None => format!("{k} {total} ms"),

@@ -113,6 +113,11 @@ pub(crate) fn fixed(v: f64, decimals: usize) -> String {
     }
 }
 
+/// Zero as the server prints it for `key` (what a line missing one of its numbers shows).
+pub(crate) fn zero(key: &str, d: &Dialect) -> String {
+    number(key, &Number::from_f64(0.0).expect("finite"), d)
+}
+
 /// A number of the canonical form, formatted for `key`.
 fn number(key: &str, n: &Number, d: &Dialect) -> String {
     if n.is_f64() {
@@ -127,6 +132,7 @@ fn number(key: &str, n: &Number, d: &Dialect) -> String {
             }
             _ => match DECIMALS.iter().find(|(k, _)| *k == key) {
                 Some(&(_, n)) => n,
+                None if v == 0.0 => return "0".into(),
                 None => return format!("{v}"),
             },
         };

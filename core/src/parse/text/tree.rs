@@ -1272,7 +1272,7 @@ fn make_node(nl: &NodeLine<'_>) -> NodeAndCues {
     if let Some((k, v)) = &name.unknown {
         crate::model::insert_extra(&mut n.extra, k, v.as_str().into());
     }
-    if let Some(rest) = nl.leftover {
+    if let Some(rest) = nl.leftover.filter(|r| !r.is_empty()) {
         crate::model::insert_extra(&mut n.extra, "Unparsed Text", rest.into());
     }
     if let Some(c) = nl.cost {
