@@ -13,7 +13,17 @@ cargo fmt --all -- --check
 section "Rust: clippy"
 cargo clippy --workspace --all-targets -- -D warnings
 
+section "PostgreSQL 15 (integration tests start their own throwaway server)"
+if [ ! -x /usr/lib/postgresql/15/bin/postgres ]; then
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq postgresql-15 >/dev/null
+fi
+
 section "Rust: tests"
 cargo test --workspace
+
+section "Python bindings"
+bash scripts/test-python.sh
 
 section "All tests passed"

@@ -104,6 +104,8 @@ enum InputFormat {
     Yaml,
     /// EXPLAIN (FORMAT XML).
     Xml,
+    /// A server log (stderr, csvlog, jsonlog) with auto_explain entries: every plan in it.
+    Log,
 }
 
 impl InputFormat {
@@ -114,6 +116,7 @@ impl InputFormat {
             InputFormat::Text => Some(Format::Text),
             InputFormat::Yaml => Some(Format::Yaml),
             InputFormat::Xml => Some(Format::Xml),
+            InputFormat::Log => Some(Format::Log),
         }
     }
 }

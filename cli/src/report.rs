@@ -95,7 +95,41 @@ pub fn render(plan: &Plan, a: &Analysis, index: usize, count: usize, st: Style) 
         tree(&mut out, plan, a, st);
     }
     findings(&mut out, plan, a, st);
+    index_suggestions(&mut out, a, st);
     out
+}
+
+fn index_suggestions(out: &mut String, a: &Analysis, st: Style) {
+    if a.index_suggestions.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n{}", st.bold("Index suggestions:"));
+    for (i, s) in a.index_suggestions.iter().enumerate() {
+        let rules: Vec<String> = s
+            .addresses
+            .iter()
+            .map(|x| match x.node {
+                Some(n) => format!("{} #{n}", x.rule),
+                None => x.rule.to_string(),
+            })
+            .collect();
+        let _ = writeln!(
+            out,
+            "{:>3}. {} {}",
+            i + 1,
+            st.bold(&s.name),
+            st.dim(&format!(
+                "({}; addresses {})",
+                s.kind_name(),
+                rules.join(", ")
+            ))
+        );
+        let _ = writeln!(out, "     {}", st.paint("32", &s.sql));
+        let _ = writeln!(out, "     {}", s.effect);
+        for n in &s.notes {
+            let _ = writeln!(out, "     {} {n}", st.dim("note:"));
+        }
+    }
 }
 
 fn tree(out: &mut String, plan: &Plan, a: &Analysis, st: Style) {

@@ -37,9 +37,12 @@ fn text_report_has_tree_and_ranked_findings() {
     assert!(out.contains("Seq Scan on orders"), "{out}");
     assert!(out.contains("seq-scan-filter"), "{out}");
     assert!(
-        out.contains("CREATE INDEX CONCURRENTLY ON orders (promo_code);"),
+        out.contains(
+            "CREATE INDEX CONCURRENTLY orders_promo_code_idx ON orders USING btree (promo_code);"
+        ),
         "{out}"
     );
+    assert!(out.contains("Index suggestions:"), "{out}");
     assert!(out.contains("Findings, ranked by impact"), "{out}");
     // Piped: no escape codes.
     assert!(!out.contains('\x1b'), "{out}");

@@ -15,6 +15,7 @@
 use serde::Serialize;
 use serde_json::{Value, json};
 
+use crate::advice::{self, IndexSuggestion};
 use crate::metrics::{self, BufferCounts, Metrics, NodeExt, NodeMetrics};
 use crate::model::Plan;
 use crate::rules::{self, Config, Context, Finding, Severity};
@@ -28,6 +29,8 @@ pub struct Analysis {
     pub nodes: Vec<NodeMetrics>,
     /// Findings, ranked by impact (then severity, node id, rule).
     pub findings: Vec<Finding>,
+    /// Indexes that would fix findings, deduplicated (see [`crate::advice`]).
+    pub index_suggestions: Vec<IndexSuggestion>,
 }
 
 /// Plan-level numbers of an analysis.
@@ -90,15 +93,18 @@ impl Analysis {
 /// Analyzes one plan with a configuration.
 pub fn analyze(plan: &Plan, config: &Config) -> Analysis {
     let metrics = metrics::compute(plan);
-    let findings = {
+    let mut findings = {
         let mut ctx = Context::new(plan, &metrics);
         rules::run(&mut ctx, config)
     };
+    let index_suggestions =
+        advice::link_findings(plan, &mut findings, advice::suggest_indexes(plan));
     let summary = summarize(plan, &metrics, &findings);
     Analysis {
         summary,
         nodes: metrics.nodes,
         findings,
+        index_suggestions,
     }
 }
 
@@ -307,12 +313,14 @@ pub fn analysis_schema() -> Value {
                     "summary": summary,
                     "nodes": {"type": "array", "description": "Metrics of every node, by node id.", "items": {"$ref": "#/$defs/NodeMetrics"}},
                     "findings": {"type": "array", "description": "Findings ranked by impact, then severity, node id and rule.", "items": {"$ref": "#/$defs/Finding"}},
+                    "index_suggestions": {"type": "array", "description": "Indexes that would fix findings, deduplicated; each lists the findings it addresses.", "items": {"$ref": "#/$defs/IndexSuggestion"}},
                 },
-                "required": ["summary", "nodes", "findings"],
+                "required": ["summary", "nodes", "findings", "index_suggestions"],
                 "additionalProperties": false,
             },
             "NodeMetrics": node,
             "Finding": finding,
+            "IndexSuggestion": advice::suggestion_schema(),
             "Buffers": buffers,
         },
     })

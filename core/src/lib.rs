@@ -14,6 +14,7 @@
 //! Limits: inputs up to 256 MiB and plans nested up to 1,000 levels by default
 //! (see [`ParseOptions`]); deeper or larger input gets an [`Error`], never a crash.
 
+pub mod advice;
 pub mod analysis;
 pub mod error;
 pub mod input;

@@ -4,6 +4,9 @@
 //! Every transformation that removes characters records where, so that an error found in the
 //! cleaned text is reported at the line and column of the caller's original input.
 
+pub(crate) mod document;
+pub mod log;
+
 use std::borrow::Cow;
 
 pub(crate) mod frames;
@@ -22,16 +25,20 @@ pub enum Format {
     Yaml,
     /// `FORMAT XML`.
     Xml,
+    /// A server log (stderr, csvlog, jsonlog) holding auto_explain entries in any of the
+    /// formats above.
+    Log,
 }
 
 impl Format {
-    /// The lower-case name (`text`, `json`, `yaml`, `xml`).
+    /// The lower-case name (`text`, `json`, `yaml`, `xml`, `log`).
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Text => "text",
             Format::Json => "json",
             Format::Yaml => "yaml",
             Format::Xml => "xml",
+            Format::Log => "log",
         }
     }
 
@@ -42,6 +49,7 @@ impl Format {
             "json" => Some(Format::Json),
             "yaml" | "yml" => Some(Format::Yaml),
             "xml" => Some(Format::Xml),
+            "log" => Some(Format::Log),
             _ => None,
         }
     }
@@ -200,40 +208,145 @@ pub(crate) fn is_frame_char(c: char) -> bool {
     matches!(c, '+' | '|' | '│' | '║' | '↵')
 }
 
-/// Guesses the format of a cleaned input; `None` when it holds nothing but whitespace and
-/// psql decoration.
+/// Words a TEXT node line starts with (after `->`, `Parallel `, `Async `, `Partial `,
+/// `Finalize `), besides the JSON node type names: TEXT spellings of aggregates, joins and
+/// ModifyTable / Foreign operations.
+const TEXT_NODE_WORDS: &[&str] = &[
+    "MixedAggregate",
+    "Merge ",
+    "Insert on ",
+    "Update on ",
+    "Delete on ",
+    "Merge on ",
+    "Foreign ",
+];
+
+/// Whether a line (frame characters and `->` removed) looks like a TEXT plan node line.
+fn is_text_node_line(line: &str) -> bool {
+    if line.contains("  (cost=") || line.contains(" (actual ") || line.contains("(never executed)")
+    {
+        return true;
+    }
+    let mut t = line
+        .trim_matches(|c: char| c.is_whitespace() || is_frame_char(c))
+        .trim_start_matches("->")
+        .trim_start();
+    for prefix in ["Parallel ", "Async ", "Partial ", "Finalize "] {
+        t = t.strip_prefix(prefix).unwrap_or(t);
+    }
+    let known = |name: &str| {
+        t.strip_prefix(name)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '(']))
+    };
+    crate::model::NodeType::KNOWN.iter().any(|n| known(n))
+        || TEXT_NODE_WORDS.iter().any(|w| t.starts_with(w))
+        || ["HashAggregate", "GroupAggregate", "HashSetOp"]
+            .iter()
+            .any(|n| known(n))
+}
+
+/// The first line (offset) of `text` for which `pred` holds.
+fn first_line(text: &str, mut pred: impl FnMut(&str) -> bool) -> Option<usize> {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        if pred(line.trim_end_matches(['\n', '\r'])) {
+            return Some(at);
+        }
+        at += line.len();
+    }
+    None
+}
+
+/// Tells the format of a cleaned input.
 ///
-/// The structured formats are told by how they spell the one key every plan has:
-/// `"Node Type"` (JSON), `<Node-Type>` (XML), `Node Type: ` at the start of a line (YAML);
-/// the earliest one found decides. Anything else is TEXT.
-pub(crate) fn sniff(text: &str) -> Option<Format> {
-    let meaningful = text.lines().any(|line| {
+/// A server log is told by its auto_explain entries (`duration: N ms  plan:`); the structured
+/// formats by how they spell the key every plan has — `"Node Type"` (JSON), `<Node-Type>` or
+/// the EXPLAIN namespace (XML), `Node Type: ` at the start of a line (YAML) — and TEXT by a node
+/// line (`Seq Scan on t  (cost=…)`, or a node name with COSTS OFF). The earliest sign decides.
+/// Errors: [`ErrorKind::Empty`] for nothing but whitespace and psql decoration,
+/// [`ErrorKind::UnknownFormat`] (at the first meaningful line) when nothing matches.
+pub(crate) fn sniff(text: &str) -> Result<Format, Error> {
+    let Some(first) = first_line(text, |line| {
         let t = line.trim();
         !t.is_empty() && !is_psql_decoration(t)
-    });
-    if !meaningful {
-        return None;
+    }) else {
+        return Err(Error::raw(
+            ErrorKind::Empty,
+            "the input is empty: paste the output of EXPLAIN (in any format)",
+            0,
+        ));
+    };
+    if log::kind(text).is_some() {
+        return Ok(Format::Log);
     }
-    let json = text.find("\"Node Type\"");
-    let xml = text.find("<Node-Type>");
-    let yaml = memchr::memmem::find_iter(text.as_bytes(), b"Node Type: ").find(|&i| {
-        text[..i]
-            .rsplit('\n')
-            .next()
-            .is_some_and(|before| before.trim_start_matches(['-', ' ', '\t']).is_empty())
+    let bytes = text.as_bytes();
+    let json = memchr::memmem::find(bytes, b"\"Node Type\"");
+    let xml = [
+        &b"<Node-Type>"[..],
+        b"<explain xmlns=\"http://www.postgresql.org/2009/explain\"",
+    ]
+    .iter()
+    .filter_map(|m| memchr::memmem::find(bytes, m))
+    .min();
+    // YAML: `Node Type: ` with only indentation, `- ` and psql borders before it on its line
+    // (looked at backwards, stopping at the first other byte: linear even on one long line).
+    let yaml = memchr::memmem::find_iter(bytes, b"Node Type: ").find(|&i| {
+        bytes[..i]
+            .iter()
+            .rev()
+            .take_while(|&&b| b != b'\n')
+            // ' ', '-', TAB, '|', '+', and the UTF-8 bytes of '│' and '║'.
+            .all(|b| b" -\t|+\xE2\x94\x95\x82\x91".contains(b))
     });
+    // A TEXT node line only counts before the first structured sign (which is near the start).
+    let limit = [json, xml, yaml]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(text.len());
+    let text_line = first_line(&text[..limit], is_text_node_line);
     let candidates = [
         (json, Format::Json),
         (xml, Format::Xml),
         (yaml, Format::Yaml),
+        (text_line, Format::Text),
     ];
-    Some(
-        candidates
-            .iter()
-            .filter_map(|&(at, f)| at.map(|i| (i, f)))
-            .min_by_key(|&(i, _)| i)
-            .map_or(Format::Text, |(_, f)| f),
-    )
+    if let Some((_, f)) = candidates
+        .iter()
+        .filter_map(|&(at, f)| at.map(|i| (i, f)))
+        .min_by_key(|&(i, _)| i)
+    {
+        return Ok(f);
+    }
+    // Documents without a node: `[ ]`, `<explain …></explain>` (a rule that rewrites to
+    // nothing), `Query rewrites to nothing`.
+    let t = text.trim();
+    if t.starts_with('[') && t.ends_with(']') {
+        return Ok(Format::Json);
+    }
+    if t.contains("<explain") {
+        return Ok(Format::Xml);
+    }
+    if t == "Query rewrites to nothing" {
+        return Ok(Format::Text);
+    }
+    Err(Error::raw(
+        ErrorKind::UnknownFormat,
+        "could not tell the format: looked for a JSON plan (\"Node Type\"), a YAML plan (`Node Type: `), an XML plan (<Node-Type>), a TEXT node line (`Seq Scan on t  (cost=…)`) and auto_explain log entries (`duration: N ms  plan:`); pass the format explicitly if this is a plan",
+        first,
+    ))
+}
+
+/// Tells the format of an input (a server log is [`Format::Log`]).
+///
+/// ```
+/// use planlint::Format;
+/// assert_eq!(planlint::input::detect("[{\"Plan\": {\"Node Type\": \"Result\"}}]"), Ok(Format::Json));
+/// assert!(planlint::input::detect("hello").is_err());
+/// ```
+pub fn detect(input: &str) -> Result<Format, Error> {
+    let cleaned = strip_bom(input);
+    sniff(&cleaned.text).map_err(|e| cleaned.locate(input, e))
 }
 
 /// Whether a (trimmed) line is psql decoration: the `QUERY PLAN` header, a rule line, `(N rows)`.
@@ -243,23 +356,13 @@ pub(crate) fn is_psql_decoration(t: &str) -> bool {
         || (!inner.is_empty()
             && inner
                 .chars()
-                .all(|c| "-+=─═│║┌┐└┘├┤┬┴┼╞╡╪╔╗╚╝╠╣╦╩╬╒╕╘╛╓╖╙╜".contains(c)))
+                .all(|c| "-+=─═│║┌┐└┘├┤┬┴┼╞╡╪╔╗╚╝╠╣╦╩╬╒╕╘╛╓╖╙╜╟╢╤╧╫╨╥".contains(c)))
         || (inner.starts_with('(')
             && (inner.ends_with(" rows)") || inner.ends_with(" row)"))
             && inner[1..]
                 .split(' ')
                 .next()
                 .is_some_and(|n| n.parse::<u64>().is_ok()))
-}
-
-/// An error for input that holds nothing.
-pub(crate) fn empty_error(input: &str) -> Error {
-    Error::at(
-        ErrorKind::Empty,
-        "the input is empty: paste the output of EXPLAIN (in any format)",
-        input,
-        0,
-    )
 }
 
 #[cfg(test)]
@@ -287,6 +390,43 @@ mod tests {
             Some(18)
         );
         assert_eq!(find_json_start("no plan"), None);
+    }
+
+    #[test]
+    fn sniffing_rules() {
+        // Hand-made snippets for one rule (which sign decides the format), not plans.
+        let f = |t: &str| sniff(t).map_err(|e| e.kind);
+        assert_eq!(
+            f("Seq Scan on t  (cost=0.00..1.00 rows=1 width=4)"),
+            Ok(Format::Text)
+        );
+        assert_eq!(f("Seq Scan on t\n  Filter: (a = 1)"), Ok(Format::Text));
+        assert_eq!(
+            f(" Finalize HashAggregate\n   ->  Gather"),
+            Ok(Format::Text)
+        );
+        assert_eq!(f("Hash Left Join\n  Hash Cond: (a = b)"), Ok(Format::Text));
+        assert_eq!(
+            f("Seq Scan on t  (cost=0.00..1.00 rows=1 width=4)\n  Filter: (x = '\"Node Type\"')"),
+            Ok(Format::Text)
+        );
+        assert_eq!(
+            f("[{\"Plan\": {\"Node Type\": \"Result\"}}]"),
+            Ok(Format::Json)
+        );
+        assert_eq!(f("- Plan: \n    Node Type: \"Result\""), Ok(Format::Yaml));
+        assert_eq!(
+            f("<explain><Query><Plan><Node-Type>Result</Node-Type>"),
+            Ok(Format::Xml)
+        );
+        assert_eq!(
+            f("LOG:  duration: 0.010 ms  plan:\n\tQuery Text: select 1"),
+            Ok(Format::Log)
+        );
+        assert_eq!(f(" QUERY PLAN \n------\n(0 rows)\n"), Err(ErrorKind::Empty));
+        let e = sniff("\n\n  hello, world\n").unwrap_err();
+        assert_eq!((e.kind, e.offset), (ErrorKind::UnknownFormat, 2));
+        assert!(e.message.contains("looked for"), "{}", e.message);
     }
 
     #[test]

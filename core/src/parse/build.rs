@@ -3,9 +3,11 @@
 //! The node tree is read with an explicit stack, so plan nesting costs heap, not call stack;
 //! everything else nests a bounded number of levels.
 
+use serde_json::Value;
+
 use crate::error::{Error, ErrorKind};
-use crate::model::source::{Item, Peek, Source};
-use crate::model::value::FieldValue;
+use crate::model::source::{Item, Peek, Scalar, Source};
+use crate::model::value::{FieldValue, clip};
 use crate::model::{Node, NodeId, Plan, read_property, stray_key_error};
 
 use super::ParseOptions;
@@ -54,6 +56,10 @@ fn read_query<'a, S: Source<'a>>(src: &mut S, options: &ParseOptions) -> Result<
             "Plan" => read_tree(src, &mut plan, options)?,
             // ≤ 9.3 spelling of the execution time.
             "Total Runtime" | "Total-Runtime" => plan.execution_time = Some(f64::read(src)?),
+            "Planning" => {
+                read_property(&mut plan, &key, src)?;
+                hoist_planning_time(&mut plan);
+            }
             // XML auto_explain / placeholders: an empty element named after the statement.
             _ => read_property(&mut plan, &key, src)?,
         }
@@ -66,6 +72,20 @@ fn read_query<'a, S: Source<'a>>(src: &mut S, options: &ParseOptions) -> Result<
     }
     super::infer_options(&mut plan, true);
     Ok(plan)
+}
+
+/// A 13 development snapshot printed `Planning Time` inside the `Planning` group (seen in
+/// Pg::Explain's t/55-planning-time.d); it is the plan's planning time.
+fn hoist_planning_time(plan: &mut Plan) {
+    let Some(planning) = plan.planning.as_mut() else {
+        return;
+    };
+    for key in ["Planning Time", "Planning-Time"] {
+        if let Some(v) = planning.extra.get(key).and_then(Value::as_f64) {
+            planning.extra.remove(key);
+            plan.planning_time.get_or_insert(v);
+        }
+    }
 }
 
 /// Reads the node tree under `"Plan"` into `plan.nodes`.
@@ -139,4 +159,55 @@ fn read_tree<'a, S: Source<'a>>(
         }
     }
     Ok(())
+}
+
+/// Reads whatever value comes next as generic JSON (a property the model does not know), for
+/// any [`Source`] whose syntax tells objects from arrays; nesting deeper than `depth_left` is an
+/// error (the recursion is bounded by that budget, not by the input).
+pub(crate) fn read_any<'a, S: Source<'a>>(src: &mut S, depth_left: usize) -> Result<Value, Error> {
+    if depth_left == 0 {
+        return Err(src.error(
+            ErrorKind::TooDeep,
+            "a property nests deeper than 64 levels".into(),
+        ));
+    }
+    Ok(match src.peek()? {
+        Peek::Object | Peek::Container => {
+            src.begin_object()?;
+            let mut map = serde_json::Map::new();
+            while let Some(k) = src.next_key()? {
+                let v = read_any(src, depth_left - 1)?;
+                map.insert(k.into_owned(), v);
+            }
+            Value::Object(map)
+        }
+        Peek::Array => {
+            src.begin_array()?;
+            let mut items = Vec::new();
+            loop {
+                match src.next_item()? {
+                    Item::Value => items.push(read_any(src, depth_left - 1)?),
+                    Item::End => break,
+                    item @ Item::StrayKey(_) => return Err(stray_key_error(src, &item)),
+                }
+            }
+            Value::Array(items)
+        }
+        Peek::Scalar => scalar_value(src)?,
+    })
+}
+
+/// Reads the scalar that comes next as generic JSON.
+pub(crate) fn scalar_value<'a, S: Source<'a>>(src: &mut S) -> Result<Value, Error> {
+    Ok(match src.scalar()? {
+        Scalar::Str(s) => Value::String(s.into_owned()),
+        Scalar::Num(n) => match n.parse::<serde_json::Number>() {
+            Ok(num) => Value::Number(num),
+            Err(_) => {
+                return Err(src.error(ErrorKind::Syntax, format!("invalid number {:?}", clip(n))));
+            }
+        },
+        Scalar::Bool(b) => Value::Bool(b),
+        Scalar::Null => Value::Null,
+    })
 }

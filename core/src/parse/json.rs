@@ -42,6 +42,16 @@ impl<'a> JsonSource<'a> {
         self.stack.clear();
     }
 
+    /// The offset where reading continues.
+    pub fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// How many objects and arrays are open.
+    pub fn depth(&self) -> usize {
+        self.stack.len()
+    }
+
     /// Whether another document follows (after whitespace and frame marks): `[` or `{`.
     pub fn another_document(&mut self) -> bool {
         self.skip_ws();
@@ -382,56 +392,9 @@ impl<'a> Source<'a> for JsonSource<'a> {
     fn any(&mut self, depth_left: usize) -> Result<Value, Error> {
         if depth_left == 0 {
             self.skip_ws();
-            return Err(self.err(
-                ErrorKind::TooDeep,
-                self.pos,
-                "a property nests deeper than 64 levels",
-            ));
+            self.last = self.pos;
         }
-        Ok(match self.peek()? {
-            Peek::Object | Peek::Container => {
-                self.begin_object()?;
-                let mut map = serde_json::Map::new();
-                while let Some(k) = self.next_key()? {
-                    let v = self.any(depth_left - 1)?;
-                    map.insert(k.into_owned(), v);
-                }
-                Value::Object(map)
-            }
-            Peek::Array => {
-                self.begin_array()?;
-                let mut items = Vec::new();
-                loop {
-                    match self.next_item()? {
-                        Item::Value => items.push(self.any(depth_left - 1)?),
-                        Item::End => break,
-                        Item::StrayKey(k) => {
-                            return Err(self.err(
-                                ErrorKind::Syntax,
-                                self.last,
-                                format!("unexpected key {:?} inside an array", clip(&k)),
-                            ));
-                        }
-                    }
-                }
-                Value::Array(items)
-            }
-            Peek::Scalar => match self.scalar()? {
-                Scalar::Str(s) => Value::String(s.into_owned()),
-                Scalar::Num(n) => match n.parse::<serde_json::Number>() {
-                    Ok(num) => Value::Number(num),
-                    Err(_) => {
-                        return Err(self.err(
-                            ErrorKind::Syntax,
-                            self.last,
-                            format!("invalid number {:?}", clip(n)),
-                        ));
-                    }
-                },
-                Scalar::Bool(b) => Value::Bool(b),
-                Scalar::Null => Value::Null,
-            },
-        })
+        super::build::read_any(self, depth_left)
     }
 
     fn error(&self, kind: ErrorKind, message: String) -> Error {

@@ -3,6 +3,8 @@
 mod build;
 mod json;
 pub mod text;
+mod xml;
+mod yaml;
 
 use crate::error::{Error, ErrorKind};
 use crate::input::{self, Cleaned, Format};
@@ -68,21 +70,142 @@ pub fn parse_with(input: &str, options: &ParseOptions) -> Result<Vec<Plan>, Erro
     let cleaned = input::strip_bom(input);
     let format = match options.format {
         Some(f) => f,
-        None => match input::sniff(&cleaned.text) {
-            Some(f) => f,
-            None => return Err(input::empty_error(input)),
-        },
+        None => input::sniff(&cleaned.text).map_err(|e| cleaned.locate(input, e))?,
     };
-    let result = match format {
-        Format::Json => parse_json(&cleaned.text, options),
-        Format::Text => text::parse_text(&cleaned.text, options),
-        other => Err(Error::raw(
-            ErrorKind::Unsupported,
-            format!("{other} input is not supported yet; use FORMAT JSON"),
+    parse_format(&cleaned.text, format, options).map_err(|e| cleaned.locate(input, e))
+}
+
+/// Parses cleaned text in a known format; errors are positioned in `text`.
+fn parse_format(text: &str, format: Format, options: &ParseOptions) -> Result<Vec<Plan>, Error> {
+    match format {
+        Format::Json => parse_json(text, options),
+        Format::Yaml => parse_unframed(text, options, parse_yaml),
+        Format::Xml => parse_unframed(text, options, parse_xml),
+        Format::Text => parse_text(text, options),
+        Format::Log => parse_log(text, options),
+    }
+}
+
+/// Parses TEXT. (The TEXT parser's entry point; auto_explain TEXT log entries come here too,
+/// with the plan alone: the `Query Text` is taken off by the log reader.)
+fn parse_text(text: &str, options: &ParseOptions) -> Result<Vec<Plan>, Error> {
+    text::parse_text(text, options)
+}
+
+/// Parses every auto_explain entry of a server log, in log order; each plan gets the entry's
+/// `duration` (and, for TEXT entries, its `query_text`).
+fn parse_log(text: &str, options: &ParseOptions) -> Result<Vec<Plan>, Error> {
+    let entries = input::log::entries(text)?;
+    if entries.is_empty() {
+        return Err(Error::raw(
+            ErrorKind::UnknownFormat,
+            "no auto_explain entry found in the log: expected a line ending in `duration: N ms  plan:` followed by the plan",
             0,
-        )),
+        ));
+    }
+    let mut plans = Vec::new();
+    for entry in &entries {
+        let doc = entry.document();
+        let relocate = |mut e: Error| {
+            e.offset = entry.log_offset(e.offset);
+            e
+        };
+        let mut found = match entry.format {
+            Format::Text => {
+                let Some(parts) = entry.split_text() else {
+                    return Err(Error::raw(
+                        ErrorKind::Syntax,
+                        "an auto_explain TEXT entry without `Query Text:` and a plan line with `(cost=…)`",
+                        entry.offset,
+                    ));
+                };
+                let start = parts.plan_offset;
+                let mut found = parse_text(parts.plan, options).map_err(|mut e| {
+                    e.offset += start;
+                    relocate(e)
+                })?;
+                for p in &mut found {
+                    p.query_text
+                        .get_or_insert_with(|| parts.query_text.to_string());
+                    if let Some(params) = parts.query_parameters {
+                        p.query_parameters.get_or_insert_with(|| params.to_string());
+                    }
+                }
+                found
+            }
+            f => parse_format(doc, f, options).map_err(relocate)?,
+        };
+        for p in &mut found {
+            p.duration = Some(entry.duration);
+        }
+        plans.append(&mut found);
+    }
+    Ok(plans)
+}
+
+/// Runs `parse` on the document inside psql's frame, if there is one.
+fn parse_unframed(
+    text: &str,
+    options: &ParseOptions,
+    parse: fn(&str, &ParseOptions) -> Result<Vec<Plan>, Error>,
+) -> Result<Vec<Plan>, Error> {
+    match crate::input::document::unframe(text) {
+        None => parse(text, options),
+        Some(c) => parse(&c.text, options).map_err(|mut e| {
+            e.offset = c.original_offset(e.offset);
+            e
+        }),
+    }
+}
+
+/// Parses YAML: one or more documents, junk before the first one and after the last skipped.
+fn parse_yaml(text: &str, options: &ParseOptions) -> Result<Vec<Plan>, Error> {
+    let mut plans = Vec::new();
+    let Some((mut line, mut content)) = yaml::find_document(text, 0) else {
+        if text.trim().is_empty() {
+            // `Query rewrites to nothing` prints an empty YAML document.
+            return Ok(plans);
+        }
+        return Err(Error::raw(
+            ErrorKind::Syntax,
+            "no YAML plan found: expected a line `- Plan: ` (EXPLAIN) or `Query Text: \"…\"` (auto_explain)",
+            text.len() - text.trim_start().len(),
+        ));
     };
-    result.map_err(|e| cleaned.locate(input, e))
+    loop {
+        let mut src = yaml::YamlSource::new(text, line, content);
+        build::read_document(&mut src, options, &mut plans)?;
+        match yaml::find_document(text, src.position()) {
+            Some((l, c)) => (line, content) = (l, c),
+            None => return Ok(plans),
+        }
+    }
+}
+
+/// Parses XML: one or more `<explain>` documents, junk around them skipped.
+fn parse_xml(text: &str, options: &ParseOptions) -> Result<Vec<Plan>, Error> {
+    let mut plans = Vec::new();
+    let finder = memchr::memmem::Finder::new(b"<explain");
+    let Some(mut start) = finder.find(text.as_bytes()) else {
+        return Err(Error::raw(
+            ErrorKind::Syntax,
+            format!(
+                "no XML plan found: expected <explain xmlns=\"{}\">",
+                xml::NAMESPACE
+            ),
+            text.len() - text.trim_start().len(),
+        ));
+    };
+    let has_cr = memchr::memchr(b'\r', text.as_bytes()).is_some();
+    loop {
+        let mut src = xml::XmlSource::new(text, start, has_cr);
+        build::read_document(&mut src, options, &mut plans)?;
+        let end = src.position();
+        match finder.find(&text.as_bytes()[end..]) {
+            Some(i) => start = end + i,
+            None => return Ok(plans),
+        }
+    }
 }
 
 /// Parses bytes: invalid UTF-8 sequences become U+FFFD (a plan with one odd byte in a string
@@ -177,4 +300,36 @@ pub(crate) fn infer_options(plan: &mut Plan, structured: bool) {
         .as_ref()
         .is_some_and(|p| p.memory_used.is_some())
         .then_some(true);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utility_placeholders_read_as_json_prints_them() {
+        // Hand-made documents for one rule (a rule's NOTIFY action prints a placeholder; seen on
+        // PG 15: `- "Notify"` in YAML, `<Notify />` in XML), not plans.
+        let yaml = "- Plan: \n    Node Type: \"Result\"\n- \"Notify\"\n";
+        let xml = "<explain xmlns=\"http://www.postgresql.org/2009/explain\">\n  <Query>\n    \
+                   <Plan>\n      <Node-Type>Result</Node-Type>\n    </Plan>\n  </Query>\n  \
+                   <Notify />\n  <Utility-Statement />\n</explain>";
+        let y = parse_with(yaml, &ParseOptions::with_format(Format::Yaml)).unwrap();
+        let x = parse_with(xml, &ParseOptions::with_format(Format::Xml)).unwrap();
+        assert_eq!(y[1].utility.as_deref(), Some("Notify"));
+        assert_eq!(x[1].utility.as_deref(), Some("Notify"));
+        assert_eq!(x[2].utility.as_deref(), Some("Utility Statement"));
+        // A rule that rewrites the statement to nothing: an empty document.
+        assert!(
+            parse_with("", &ParseOptions::with_format(Format::Yaml))
+                .unwrap()
+                .is_empty()
+        );
+        let empty = "<explain xmlns=\"http://www.postgresql.org/2009/explain\">\n</explain>";
+        assert!(
+            parse_with(empty, &ParseOptions::with_format(Format::Xml))
+                .unwrap()
+                .is_empty()
+        );
+    }
 }

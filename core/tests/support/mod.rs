@@ -57,13 +57,16 @@ impl Entry {
 
     /// The raw-framed capture of the same query, variant and major in another format.
     pub fn twin(&self, format: &str) -> Option<Entry> {
-        manifest().into_iter().find(|e| {
-            e.major == self.major
-                && e.query == self.query
-                && e.variant == self.variant
-                && e.format == format
-                && e.framing == "raw"
-        })
+        entries()
+            .iter()
+            .find(|e| {
+                e.major == self.major
+                    && e.query == self.query
+                    && e.variant == self.variant
+                    && e.format == format
+                    && e.framing == "raw"
+            })
+            .cloned()
     }
 }
 
@@ -83,11 +86,20 @@ pub fn corpus_dir() -> PathBuf {
 }
 
 /// Every entry of the manifest (the test fails if the corpus is missing: it is the ground truth).
+/// Read once per test binary.
 pub fn manifest() -> Vec<Entry> {
-    let path = corpus_dir().join("manifest.json");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("{}: {e} (the corpus is required)", path.display()));
-    serde_json::from_str(&text).expect("corpus/manifest.json is valid")
+    entries().to_vec()
+}
+
+/// The manifest, read once per test binary.
+pub fn entries() -> &'static [Entry] {
+    static MANIFEST: std::sync::OnceLock<Vec<Entry>> = std::sync::OnceLock::new();
+    MANIFEST.get_or_init(|| {
+        let path = corpus_dir().join("manifest.json");
+        let text = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("{}: {e} (the corpus is required)", path.display()));
+        serde_json::from_str(&text).expect("corpus/manifest.json is valid")
+    })
 }
 
 /// Entries matching a predicate; panics if none match (a test over nothing proves nothing).
@@ -98,3 +110,5 @@ pub fn select(pred: impl Fn(&Entry) -> bool) -> Vec<Entry> {
 }
 
 pub mod compare;
+pub mod keys;
+pub mod raw;
