@@ -25,7 +25,7 @@ seed_globs() {
         parse_json) echo '*.json' ;;
         parse_yaml) echo '*.yaml' ;;
         parse_xml) echo '*.xml' ;;
-        parse_log) echo '*.log *.csv' ;;
+        parse_log) echo '*.log *.csv *.jsonlog' ;;
         parse_expr) echo '' ;;  # seeded from expressions inside plans, see below
         *) echo '*' ;;
     esac
@@ -36,6 +36,7 @@ dict_for() {
     case $1 in
         parse_json) echo fuzz/dicts/json.dict ;;
         parse_expr) echo fuzz/dicts/expr.dict ;;
+        parse_xml) echo fuzz/dicts/xml.dict ;;
         *) echo fuzz/dicts/text.dict ;;
     esac
 }

@@ -80,17 +80,13 @@ fn unlimited_depth() -> ParseOptions {
 fn json_brackets_200_000_deep_are_a_clean_error() {
     let depth = 200_000;
     let bare = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
-    let e = timed("200k bare brackets", &bare, &opts(None)).unwrap_err();
-    assert_positioned(&bare, &e);
-    // Read as JSON, the innermost `[]` is taken for the document (junk before a document is
-    // skipped): the server's answer for a statement that rewrites to nothing, no plan.
-    let plans = timed(
-        "200k bare brackets (json)",
-        &bare,
-        &opts(Some(Format::Json)),
-    )
-    .unwrap();
-    assert!(plans.is_empty());
+    // Read as JSON (detected or told), the innermost `[]` is taken for the document (junk
+    // before a document is skipped): the server's answer for a statement that rewrites to
+    // nothing, no plan.
+    for format in [None, Some(Format::Json)] {
+        let plans = timed("200k bare brackets", &bare, &opts(format)).unwrap();
+        assert!(plans.is_empty());
+    }
     // Inside a property the model does not know: kept as raw JSON up to 64 levels.
     let inside = format!(
         r#"[{{"Plan": {{"Node Type": "Result", "Custom": {}{}}}}}]"#,
@@ -109,6 +105,63 @@ fn json_brackets_200_000_deep_are_a_clean_error() {
     assert_eq!(e.kind, ErrorKind::TooDeep, "{e}");
 }
 
+/// YAML: a chain of `depth` nodes below the root, each `Plans:` list indented 4 more.
+fn yaml_chain(depth: usize) -> String {
+    let mut s = String::from("- Plan: \n    Node Type: \"Limit\"\n");
+    for level in 1..=depth {
+        s.extend(std::iter::repeat_n(' ', 4 * level));
+        s.push_str("Plans: \n");
+        s.extend(std::iter::repeat_n(' ', 4 * level + 2));
+        s.push_str("- Node Type: \"Limit\"\n");
+    }
+    s
+}
+
+/// XML: a chain of `depth` nodes below the root, unindented.
+fn xml_chain(depth: usize) -> String {
+    let mut s = String::from(
+        r#"<explain xmlns="http://www.postgresql.org/2009/explain"><Query><Plan><Node-Type>Limit</Node-Type>"#,
+    );
+    for _ in 0..depth {
+        s.push_str("<Plans><Plan><Node-Type>Limit</Node-Type>");
+    }
+    for _ in 0..depth {
+        s.push_str("</Plan></Plans>");
+    }
+    s.push_str("</Plan></Query></explain>");
+    s
+}
+
+#[test]
+fn yaml_and_xml_plans_deep() {
+    // XML: 200,000 nodes deep, and 200,000 nested elements the model does not know.
+    let xml = xml_chain(200_000);
+    let e = timed("200k XML nodes, default limit", &xml, &opts(None)).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::TooDeep, "{e}");
+    assert_positioned(&xml, &e);
+    match timed("200k XML nodes, no limit", &xml, &unlimited_depth()) {
+        Ok(plans) => assert_eq!(plans[0].nodes.len(), 200_001),
+        Err(e) => assert_positioned(&xml, &e),
+    }
+    let tags = format!(
+        r#"<explain xmlns="http://www.postgresql.org/2009/explain"><Query><Plan><Node-Type>Result</Node-Type><Custom>{}1{}</Custom></Plan></Query></explain>"#,
+        "<a>".repeat(200_000),
+        "</a>".repeat(200_000)
+    );
+    let e = timed("200k XML elements in a property", &tags, &opts(None)).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::TooDeep, "{e}");
+    assert_positioned(&tags, &e);
+    // YAML: 2,000 nodes deep (each level indented 4 more: 16 MB of indentation).
+    let yaml = yaml_chain(2_000);
+    let e = timed("2k YAML nodes, default limit", &yaml, &opts(None)).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::TooDeep, "{e}");
+    assert_positioned(&yaml, &e);
+    match timed("2k YAML nodes, no limit", &yaml, &unlimited_depth()) {
+        Ok(plans) => assert_eq!(plans[0].nodes.len(), 2_001),
+        Err(e) => assert_positioned(&yaml, &e),
+    }
+}
+
 #[test]
 fn json_plan_200_000_nodes_deep() {
     let depth = 200_000;
@@ -117,7 +170,7 @@ fn json_plan_200_000_nodes_deep() {
     assert_eq!(e.kind, ErrorKind::TooDeep);
     assert_eq!(
         e.message,
-        "the plan nests deeper than 1000 levels (ParseOptions::max_depth)"
+        "the plan nests deeper than 1000 levels; raise the limit if the plan is real (ParseOptions::max_depth, planlint --max-depth)"
     );
     assert_positioned(&s, &e);
     // Without a limit, the tree is built on the heap: a result, not a stack overflow.
@@ -250,6 +303,27 @@ fn a_50_mb_line() {
         ),
         ("50 MB of ': '", ": ".repeat(25 << 20), Some(Format::Text)),
         ("50 MB of '\"'", "\"".repeat(50 << 20), Some(Format::Json)),
+        (
+            "50 MB of one letter as YAML",
+            big.clone(),
+            Some(Format::Yaml),
+        ),
+        ("50 MB of one letter as XML", big.clone(), Some(Format::Xml)),
+        (
+            "50 MB of one letter as a log",
+            big.clone(),
+            Some(Format::Log),
+        ),
+        (
+            "50 MB of '<' as XML",
+            "<".repeat(50 << 20),
+            Some(Format::Xml),
+        ),
+        (
+            "50 MB of '- ' as YAML",
+            "- ".repeat(25 << 20),
+            Some(Format::Yaml),
+        ),
         ("50 MB of '['", "[".repeat(50 << 20), None),
         ("50 MB of '{\"'", "{\"".repeat(25 << 20), None),
     ];
@@ -276,15 +350,12 @@ fn garbage(len: usize, mut seed: u64) -> Vec<u8> {
 #[test]
 fn binary_garbage_nul_bytes_and_invalid_utf8() {
     let mut inputs: Vec<(&str, Vec<u8>)> = vec![
-        (
-            "10 MB of random bytes",
-            garbage(10 << 20, 0x9E3779B97F4A7C15),
-        ),
-        ("10 MB of NUL", vec![0; 10 << 20]),
-        ("10 MB of 0xFF", vec![0xFF; 10 << 20]),
-        ("10 MB of lone continuation bytes", vec![0x80; 10 << 20]),
-        ("10 MB of newlines", vec![b'\n'; 10 << 20]),
-        ("10 MB of CR", vec![b'\r'; 10 << 20]),
+        ("4 MB of random bytes", garbage(4 << 20, 0x9E3779B97F4A7C15)),
+        ("4 MB of NUL", vec![0; 4 << 20]),
+        ("4 MB of 0xFF", vec![0xFF; 4 << 20]),
+        ("4 MB of lone continuation bytes", vec![0x80; 4 << 20]),
+        ("4 MB of newlines", vec![b'\n'; 4 << 20]),
+        ("4 MB of CR", vec![b'\r'; 4 << 20]),
     ];
     // A real-looking plan with NULs and invalid UTF-8 in the middle.
     let mut plan = b"Seq Scan on t  (cost=0.00..1.00 rows=1 width=4)\n  Filter: (a = '".to_vec();
@@ -296,7 +367,14 @@ fn binary_garbage_nul_bytes_and_invalid_utf8() {
     json.extend_from_slice(br#""}}]"#);
     inputs.push(("JSON plan with NUL and invalid UTF-8", json));
     for (what, bytes) in &inputs {
-        for format in [None, Some(Format::Text), Some(Format::Json)] {
+        let formats = [
+            Format::Text,
+            Format::Json,
+            Format::Yaml,
+            Format::Xml,
+            Format::Log,
+        ];
+        for format in std::iter::once(None).chain(formats.map(Some)) {
             let start = Instant::now();
             let r = planlint::parse_bytes(bytes, &opts(format));
             eprintln!(
@@ -309,7 +387,11 @@ fn binary_garbage_nul_bytes_and_invalid_utf8() {
                 )
             );
             match r {
-                Ok(plans) => assert!(!plans.is_empty()),
+                // An empty YAML document is the server's `Query rewrites to nothing`.
+                Ok(plans) => assert!(
+                    !plans.is_empty() || bytes.iter().all(u8::is_ascii_whitespace),
+                    "{what}"
+                ),
                 Err(e) => assert_positioned(&String::from_utf8_lossy(bytes), &e),
             }
         }
@@ -335,7 +417,7 @@ fn input_size_limit_is_configurable() {
     assert_eq!(
         e.message,
         format!(
-            "the input is {} bytes, more than the limit of 100 bytes (ParseOptions::max_input_bytes)",
+            "the input is {} bytes, more than the limit of 100 bytes; raise the limit if the input is real (ParseOptions::max_input_bytes, planlint --max-input-bytes)",
             s.len()
         )
     );
