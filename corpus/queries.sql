@@ -198,6 +198,13 @@ SET parallel_setup_cost = 0;
 SET parallel_tuple_cost = 0;
 SELECT id, customer_id, total FROM orders WHERE promo_code = 'P0042';
 
+-- name: parallel_gather_overhead
+-- what: a Parallel Seq Scan that returns every row through the Gather (coordination outweighs the work)
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SELECT * FROM customers;
+
 -- name: index_scan_filter
 -- what: Index Scan with a large Rows Removed by Filter (index on customer_id, filter on promo_code)
 SET enable_bitmapscan = off;
@@ -432,6 +439,17 @@ WHERE EXISTS (SELECT 1 FROM shipments s WHERE s.order_id = o.id AND s.carrier = 
 -- name: cartesian_join
 -- what: cartesian product: Nested Loop without join condition over a Materialize
 SELECT p.sku, r.code FROM products p CROSS JOIN regions r WHERE p.price > 250;
+
+-- name: materialize_rescan
+-- what: Nested Loop replaying a Materialize for every outer row (the Join Filter keeps most pairs)
+SET enable_hashjoin = off;
+SET enable_mergejoin = off;
+SET enable_indexscan = off;
+SET enable_indexonlyscan = off;
+SET enable_bitmapscan = off;
+SET max_parallel_workers_per_gather = 0;
+SELECT c.id, p.code FROM customers c JOIN promotions p ON c.signup_date < p.starts_on
+WHERE c.id <= 25000;
 
 -- name: join_filter_many_removed
 -- what: Nested Loop whose Join Filter removes most row pairs (range join on promotion dates)

@@ -26,4 +26,7 @@ cargo test --workspace
 section "Python bindings"
 bash scripts/test-python.sh
 
+section "WebAssembly: the npm package and its demo page"
+bash scripts/test-wasm.sh
+
 section "All tests passed"

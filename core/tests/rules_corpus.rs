@@ -127,7 +127,7 @@ rule_tests! {
         yes ["parallel_workers_limited"],
         no ["parallel_seq_scan_filter", "gather_merge"];
     parallel_overhead: "parallel-overhead",
-        yes [],
+        yes ["parallel_gather_overhead"],
         no ["parallel_seq_scan_filter", "gather_merge", "parallel_hash_join", "parallel_index_only_scan"];
     trigger_time: "trigger-time",
         yes ["delete_fk_unindexed"],
@@ -142,7 +142,7 @@ rule_tests! {
         yes ["sort_top_n_limit"],
         no ["large_offset", "order_by_limit_wrong_index", "merge_append"];
     materialize_rescan: "materialize-rescan",
-        yes [],
+        yes ["materialize_rescan"],
         no ["cartesian_join", "join_filter_many_removed"];
     hot_node: "hot-node",
         yes ["aggregate_hashed"],

@@ -598,10 +598,12 @@ fn worker_skew(node: &Node) -> Option<f64> {
 
 /// Rounds to 3 decimals (the server prints ms with 3).
 pub(crate) fn round3(v: f64) -> f64 {
-    (v * 1000.0).round() / 1000.0
+    // `+ 0.0` turns a negative zero (a tiny negative difference, rounded) into 0: a time is never
+    // -0, and native and WebAssembly builds would otherwise print the sign differently.
+    (v * 1000.0).round() / 1000.0 + 0.0
 }
 
 /// Rounds to 4 decimals (shares).
 pub(crate) fn round4(v: f64) -> f64 {
-    (v * 10000.0).round() / 10000.0
+    (v * 10000.0).round() / 10000.0 + 0.0 // no negative zero (see round3)
 }

@@ -26,8 +26,8 @@ rule! {
     /// The Gather's self time share.
     ///
     /// ## Example
-    /// Parallel plans in corpus/ with cheap parallel work below the Gather, such as
-    /// `corpus/pg15/parallel_index_only_scan/analyze.json`.
+    /// `corpus/pg15/parallel_gather_overhead/analyze.json`: every customer row crosses the
+    /// Gather, which spends 32 ms of its 38 ms coordinating 2 workers.
     id: "parallel-overhead",
     params: {
         /// Share of the Gather's own time in its total time from which it reports.
