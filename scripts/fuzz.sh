@@ -41,6 +41,7 @@ dict_for() {
     esac
 }
 
+failed=
 for t in $targets; do
     seeds=fuzz/corpus/$t
     mkdir -p "$seeds" "fuzz/artifacts/$t"
@@ -62,7 +63,16 @@ for t in $targets; do
     dict_arg=()
     [ -f "$dict" ] && dict_arg=(-dict="$PWD/$dict")
     echo "==> $t: ${seconds}s, $(ls "$seeds" | wc -l) seeds"
-    cargo fuzz run "$t" "$seeds" -- \
+    # One process (libFuzzer's default without -jobs/-fork; the machine is shared); a crash
+    # ends this target, not the run.
+    if ! cargo fuzz run "$t" "$seeds" -- \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=65536 \
-        -artifact_prefix="fuzz/artifacts/$t/" -print_final_stats=1 "${dict_arg[@]}"
+        -artifact_prefix="fuzz/artifacts/$t/" -print_final_stats=1 "${dict_arg[@]}"; then
+        echo "==> $t: FOUND A CRASH OR HANG, see fuzz/artifacts/$t/" >&2
+        failed="$failed $t"
+    fi
 done
+if [ -n "${failed:-}" ]; then
+    echo "==> findings in:$failed" >&2
+    exit 1
+fi
