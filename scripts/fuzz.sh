@@ -53,10 +53,12 @@ for t in $targets; do
                 | sed -E 's/^[^:]*: //' | sort -u | head -5000 \
                 | awk -v d="$seeds" '{ f = sprintf("%s/e%05d", d, NR); printf "%s", $0 > f; close(f) }'
         else
+            set -f # the globs are find's, not the shell's
             for g in $globs; do
                 find -L corpus -path 'corpus/pg*' -type f -name "$g" -print0 |
                     while IFS= read -r -d '' f; do cp "$f" "$seeds/$(echo "$f" | tr / _)"; done
             done
+            set +f
         fi
     fi
     dict=$(dict_for "$t")
