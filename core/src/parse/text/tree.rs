@@ -818,7 +818,9 @@ impl<'a> Parser<'a, '_> {
         if depth >= max_depth {
             return Err(Error::raw(
                 ErrorKind::TooDeep,
-                format!("the plan nests deeper than {max_depth} levels; raise the limit if the plan is real (ParseOptions::max_depth, planlint --max-depth)"),
+                format!(
+                    "the plan nests deeper than {max_depth} levels; raise the limit if the plan is real (ParseOptions::max_depth, planlint --max-depth)"
+                ),
                 line.content_at,
             ));
         }
