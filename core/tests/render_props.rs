@@ -62,7 +62,7 @@ fn string(kind: Strings) -> BoxedStrategy<String> {
             1 => "[A-Z][A-Za-z0-9_]{0,6}",
             1 => "\\*[A-Z]{1,6}\\*",
             1 => prop::sample::select(vec!["xmltable", "order", "user", "select"]).prop_map(String::from),
-            2 => "\\((?:[a-z]{1,3}\\.)?[a-z]{1,5} (=|<>|>=) ('[a-z]{0,4}''?[a-z]{0,2}'::text|[0-9]{1,3})\\)",
+            2 => "\\((?:[a-z]{1,3}\\.)?[a-z]{1,5} (=|<>|>=) ('[a-z]{0,4}(?:'')?[a-z]{0,2}'::text|[0-9]{1,3})\\)",
         ]
         .boxed(),
     }
@@ -564,6 +564,14 @@ fn fit_node(p: &mut Plan, id: usize) {
         if sc.sampling_method.is_none() {
             sc.sampling_parameters = None;
             sc.repeatable_seed = None;
+        } else {
+            // The server prints the method's name (`Sampling: bernoulli (…)`), an identifier.
+            // followed by its arguments in parentheses (TABLESAMPLE takes at least one).
+            sc.sampling_method = Some("bernoulli".into());
+            match sc.sampling_parameters.as_mut() {
+                Some(ps) if !ps.is_empty() => {}
+                _ => sc.sampling_parameters = Some(vec!["'10'::real".into()]),
+            }
         }
     }
     // Grouping sets are checked on the corpus (their TEXT phases are a layout of their own).
@@ -622,6 +630,17 @@ fn fit_node(p: &mut Plan, id: usize) {
                     m.cache_evictions = None;
                     m.cache_overflows = None;
                 }
+            }
+            // A worker's memory prints on its HashAgg `Batches:` or Memoize `Hits:` line only.
+            let carried = w
+                .hashagg
+                .as_ref()
+                .is_some_and(|h| h.hashagg_batches.is_some())
+                || w.memoize
+                    .as_ref()
+                    .is_some_and(|m| m.cache_hits.is_some() || m.cache_misses.is_some());
+            if !carried {
+                w.peak_memory_usage = None;
             }
             old_io(&mut w.io_timings);
         }
@@ -729,8 +748,9 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
     #[test]
-    #[ignore = "still finds shapes no server prints (a worker's Peak Memory Usage without its \
-                line, …): run with --ignored while fitting the generator or fixing the renderer"]
+    #[ignore = "still finds shapes no server prints (e.g. a Sort Key on an Aggregate, costs \
+                with 98 decimals): run with --ignored while fitting the generator or fixing the \
+                renderer"]
     fn text_renders_back_to_a_plan_holding_every_property(doc in document(Strings::Text)) {
         let mut plans = read(&doc, Format::Json);
         fit_for_text(&mut plans);
