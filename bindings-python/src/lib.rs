@@ -41,6 +41,83 @@ fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> PyResult<T> {
     })
 }
 
+/// Plans nested deeper than this are serialized on a thread of their own: serialization nests
+/// calls per plan level (about 0.5 KiB of stack each), and the caller's thread may have a small
+/// stack (`threading.stack_size`). Parsing and analysis do not nest (docs/limits.md).
+const DEEP_LEVELS: u32 = 64;
+
+/// The stack of that thread: room for plans far deeper than the parser accepts.
+const DEEP_STACK_BYTES: usize = 64 << 20;
+
+/// Whether a plan nests deeper than [`DEEP_LEVELS`].
+fn is_deep(plan: &Plan) -> bool {
+    // Nodes are in pre-order: a parent's depth is known before its children's.
+    let mut depth = vec![0u32; plan.nodes.len()];
+    plan.nodes.iter().any(|n| {
+        if let Some(p) = n.parent {
+            depth[n.id] = depth[p] + 1;
+        }
+        depth[n.id] > DEEP_LEVELS
+    })
+}
+
+/// Runs `f` on this thread, or on a thread with a large stack when `deep` (the caller has
+/// released the GIL, or `f` does not need it).
+fn on_stack_for<R: Send>(deep: bool, f: impl FnOnce() -> PyResult<R> + Send) -> PyResult<R> {
+    if !deep {
+        return f();
+    }
+    std::thread::scope(|s| {
+        std::thread::Builder::new()
+            .name("planlint-deep-plan".into())
+            .stack_size(DEEP_STACK_BYTES)
+            .spawn_scoped(s, f)
+            .map_err(|e| {
+                InternalError::new_err(format!(
+                    "planlint could not start a thread to serialize a deep plan: {e}"
+                ))
+            })?
+            .join()
+            .unwrap_or_else(|_| {
+                Err(InternalError::new_err(
+                    "planlint failed while serializing a deep plan (this is a bug in planlint, please report it)",
+                ))
+            })
+    })
+}
+
+/// A value of `plan` as Python objects (`to_dict`), on a large stack when the plan is deep.
+fn plan_to_py<'py, T: serde::Serialize + Sync + ?Sized>(
+    py: Python<'py>,
+    plan: &Plan,
+    value: &T,
+) -> PyResult<Bound<'py, PyAny>> {
+    if !is_deep(plan) {
+        return guarded("converting", || to_py(py, value))?;
+    }
+    py.detach(|| {
+        on_stack_for(true, || {
+            Python::attach(|py| guarded("converting", || to_py(py, value).map(Bound::unbind))?)
+        })
+    })
+    .map(|o| o.into_bound(py))
+}
+
+/// Plans as JSON text (GIL released), on a large stack when one is deep.
+fn plans_json<T: serde::Serialize + Sync + ?Sized>(
+    py: Python<'_>,
+    plans: &[&Plan],
+    value: &T,
+    pretty: bool,
+) -> PyResult<String> {
+    py.detach(|| {
+        let deep = plans.iter().any(|p| is_deep(p));
+        on_stack_for(deep, || {
+            guarded("serializing", || json_text(value, pretty))?
+        })
+    })
+}
+
 /// The Python exception for a core parse error.
 fn parse_error(e: planlint::Error) -> PyErr {
     ParseError::new_err((e.message, e.line, e.column, e.kind.as_str(), e.offset))
@@ -95,7 +172,7 @@ fn parse(
 #[pyo3(signature = (plans, *, pretty = true))]
 fn to_json(py: Python<'_>, plans: Vec<Py<PyPlan>>, pretty: bool) -> PyResult<String> {
     let refs: Vec<&Plan> = plans.iter().map(|p| &p.get().plan).collect();
-    py.detach(|| guarded("serializing", || json_text(&refs, pretty)))?
+    plans_json(py, &refs, &refs, pretty)
 }
 
 /// Canonical JSON text (pretty: two-space indent, like the CLI).
@@ -236,14 +313,14 @@ impl PyPlan {
     /// The plan's canonical JSON as Python objects: equal to the element of `planlint parse`
     /// output for this plan.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        guarded("converting", || to_py(py, &self.plan))?
+        plan_to_py(py, &self.plan, &self.plan)
     }
 
     /// The plan's canonical JSON text (pretty: two-space indent).
     #[pyo3(signature = (*, pretty = true))]
     fn to_json(&self, py: Python<'_>, pretty: bool) -> PyResult<String> {
         let plan = &self.plan;
-        py.detach(|| guarded("serializing", || json_text(plan, pretty)))?
+        plans_json(py, &[plan], plan, pretty)
     }
 
     /// A plan-level field by its canonical name (`planning_time`, `execution_time`, `jit`…).
@@ -368,7 +445,7 @@ impl PyNode {
     fn to_dict<'py>(&self, py: Python<'py>, children: bool) -> PyResult<Bound<'py, PyAny>> {
         let plan = &self.plan.get().plan;
         if children {
-            guarded("converting", || to_py(py, &plan.subtree(self.id)))?
+            plan_to_py(py, plan, &plan.subtree(self.id))
         } else {
             guarded("converting", || to_py(py, &plan.nodes[self.id]))?
         }
