@@ -366,10 +366,18 @@ fn fit_for_text(plans: &mut Vec<Plan>) {
         if let Some(j) = p.jit.as_mut() {
             fit_jit(j);
         }
+        // The server names the relation of every trigger or of none (`Trigger t on rel`, with
+        // VERBOSE or several relations in the query).
+        let named = p.triggers.iter().flatten().any(|t| t.relation.is_some());
         for t in p.triggers.iter_mut().flatten() {
             t.extra.clear();
             if t.trigger_name.is_none() {
                 t.trigger_name = Some("trg".into());
+            }
+            if named {
+                t.relation.get_or_insert_with(|| "rel".into());
+            } else {
+                t.relation = None;
             }
         }
         // The first I/O spelling the plan shows decides for all (§5.14): keep the 17+ keys.
@@ -451,9 +459,14 @@ fn fit_node(p: &mut Plan, id: usize) {
     if t != NodeType::CustomScan {
         scan.custom_plan_provider = None;
     } else {
-        // The server always names the provider: `Custom Scan (Provider)`.
-        scan.custom_plan_provider
+        // The server always names the provider, a C string without parentheses:
+        // `Custom Scan (Provider)`.
+        let p = scan
+            .custom_plan_provider
             .get_or_insert_with(|| "Provider".into());
+        if p.contains(['(', ')']) || p.trim() != p || p.is_empty() {
+            *p = "Provider".into();
+        }
     }
     if t != NodeType::FunctionScan {
         scan.function_name = None;
@@ -508,8 +521,9 @@ fn fit_node(p: &mut Plan, id: usize) {
         || n.plan_rows.is_some()
         || n.plan_width.is_some()
     {
-        n.startup_cost.get_or_insert(0.0);
-        n.total_cost.get_or_insert(0.0);
+        // Costs print with two decimals (`%.2f`).
+        n.startup_cost = Some((n.startup_cost.unwrap_or(0.0) * 100.0).round() / 100.0);
+        n.total_cost = Some((n.total_cost.unwrap_or(0.0) * 100.0).round() / 100.0);
         // The cost block's rows are whole (`%.0f`); fractional rows are 18's actual rows.
         n.plan_rows = Some(n.plan_rows.unwrap_or(0.0).round());
         n.plan_width.get_or_insert(0);
@@ -573,6 +587,13 @@ fn fit_node(p: &mut Plan, id: usize) {
                 _ => sc.sampling_parameters = Some(vec!["'10'::real".into()]),
             }
         }
+    }
+    // An Aggregate's TEXT `Sort Key:` belongs to its grouping sets (§5): a node-level sort key
+    // is never printed on one.
+    if t == NodeType::Aggregate
+        && let Some(s) = n.sort.as_mut()
+    {
+        s.sort_key = None;
     }
     // Grouping sets are checked on the corpus (their TEXT phases are a layout of their own).
     if let Some(g) = n.grouping.as_mut() {
@@ -748,9 +769,9 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
     #[test]
-    #[ignore = "still finds shapes no server prints (e.g. a Sort Key on an Aggregate, costs \
-                with 98 decimals): run with --ignored while fitting the generator or fixing the \
-                renderer"]
+    #[ignore = "still finds disagreements on generated trees (next: whether PostgreSQL 18's \
+                fractional `rows=0.00` is chosen again when a re-read plan is rendered): run with \
+                --ignored while fitting the generator or fixing the renderer"]
     fn text_renders_back_to_a_plan_holding_every_property(doc in document(Strings::Text)) {
         let mut plans = read(&doc, Format::Json);
         fit_for_text(&mut plans);
