@@ -2,6 +2,7 @@
 //! the findings ranked by impact with their fixes. Colors only when asked (the caller decides
 //! from the terminal, `--color` and `NO_COLOR`).
 
+use std::borrow::Cow;
 use std::fmt::Write;
 
 use planlint::rules::{self, fmt_ms, fmt_pct};
@@ -15,15 +16,16 @@ pub struct Style {
 }
 
 impl Style {
-    fn paint(&self, code: &str, text: &str) -> String {
+    /// The text in an ANSI style; without color, the text itself (borrowed: no copy).
+    fn paint<'t>(&self, code: &str, text: &'t str) -> Cow<'t, str> {
         if self.color && !text.is_empty() {
-            format!("\x1b[{code}m{text}\x1b[0m")
+            Cow::Owned(format!("\x1b[{code}m{text}\x1b[0m"))
         } else {
-            text.to_string()
+            Cow::Borrowed(text)
         }
     }
 
-    fn severity(&self, s: Severity, text: &str) -> String {
+    fn severity<'t>(&self, s: Severity, text: &'t str) -> Cow<'t, str> {
         let code = match s {
             Severity::Critical => "1;31",
             Severity::Warning => "1;33",
@@ -32,11 +34,11 @@ impl Style {
         self.paint(code, text)
     }
 
-    fn dim(&self, text: &str) -> String {
+    fn dim<'t>(&self, text: &'t str) -> Cow<'t, str> {
         self.paint("2", text)
     }
 
-    fn bold(&self, text: &str) -> String {
+    fn bold<'t>(&self, text: &'t str) -> Cow<'t, str> {
         self.paint("1", text)
     }
 }
@@ -79,6 +81,24 @@ fn short(v: f64) -> String {
     } else {
         format!("{v:.0}")
     }
+}
+
+/// Appends `s` right-aligned in `width` characters (what `{:>width$}` prints).
+fn pad_left(out: &mut String, s: &str, width: usize) {
+    out.extend(std::iter::repeat_n(
+        ' ',
+        width.saturating_sub(s.chars().count()),
+    ));
+    out.push_str(s);
+}
+
+/// Appends `s` left-aligned in `width` characters (what `{:<width$}` prints).
+fn pad_right(out: &mut String, s: &str, width: usize) {
+    out.push_str(s);
+    out.extend(std::iter::repeat_n(
+        ' ',
+        width.saturating_sub(s.chars().count()),
+    ));
 }
 
 /// A 10-cell bar for a share (eighths of a cell).
@@ -248,7 +268,12 @@ fn tree(out: &mut String, plan: &Plan, a: &Analysis, st: Style) {
                     } else {
                         st.dim(&b)
                     };
-                    let _ = write!(line, "  {:>9} {b} {:>5}", fmt_ms(ms), fmt_pct(sh));
+                    line.push_str("  ");
+                    pad_left(&mut line, &fmt_ms(ms), 9);
+                    line.push(' ');
+                    line.push_str(&b);
+                    line.push(' ');
+                    pad_left(&mut line, &fmt_pct(sh), 5);
                 }
                 _ => {
                     let _ = write!(line, "  {:>9} {:10} {:>5}", "", "", "");
@@ -272,11 +297,14 @@ fn tree(out: &mut String, plan: &Plan, a: &Analysis, st: Style) {
                         line.push_str(&st.paint("35", &format!("{act:>8} / {est:<8}{arrow}")));
                     }
                     _ => {
-                        let _ = write!(line, "{act:>8} / {est:<8} ");
+                        pad_left(&mut line, &act, 8);
+                        line.push_str(" / ");
+                        pad_right(&mut line, &est, 8);
+                        line.push(' ');
                     }
                 }
                 if let Some(l) = node.actual_loops {
-                    let _ = write!(line, "{:>6}", short(l as f64));
+                    pad_left(&mut line, &short(l as f64), 6);
                 } else {
                     line.push_str("      ");
                 }
@@ -297,7 +325,9 @@ fn tree(out: &mut String, plan: &Plan, a: &Analysis, st: Style) {
                     if line.len() > start {
                         line.push(' ');
                     }
-                    let _ = write!(line, "{word} {}", short(v as f64));
+                    line.push_str(word);
+                    line.push(' ');
+                    line.push_str(&short(v as f64));
                 }
             }
             let used = line[start..].chars().count();
@@ -337,7 +367,8 @@ fn findings(out: &mut String, plan: &Plan, a: &Analysis, st: Style) {
         ))
     );
     for (i, f) in a.findings.iter().enumerate() {
-        let sev = st.severity(f.severity, &format!("{:<8}", f.severity.as_str()));
+        let sev_text = format!("{:<8}", f.severity.as_str());
+        let sev = st.severity(f.severity, &sev_text);
         let at = match f.node {
             Some(id) => format!(" at #{id} {}", rules::label(&plan.nodes[id])),
             None => String::new(),
