@@ -19,6 +19,12 @@ use planlint::{Config, Format, ParseOptions, Severity};
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Deepest plan accepted, in levels of nodes (docs/limits.md).
+    #[arg(long, global = true, default_value_t = ParseOptions::default().max_depth)]
+    max_depth: usize,
+    /// Largest input accepted, in bytes (docs/limits.md).
+    #[arg(long, global = true, default_value_t = ParseOptions::default().max_input_bytes)]
+    max_input_bytes: usize,
 }
 
 #[derive(Subcommand)]
@@ -33,6 +39,18 @@ enum Command {
         /// Print the JSON on one line.
         #[arg(long)]
         compact: bool,
+    },
+    /// Write plans back in PostgreSQL's own format: read a JSON plan as TEXT, normalize a
+    /// pasted plan (frames, quoting and wrapping removed), or turn TEXT into JSON.
+    Render {
+        /// The file to read (`-` or nothing: standard input).
+        file: Option<PathBuf>,
+        /// The output format.
+        #[arg(long, value_enum)]
+        to: RenderFormat,
+        /// The input's format.
+        #[arg(long, value_enum, default_value_t = InputFormat::Auto)]
+        format: InputFormat,
     },
     /// Analyze plans: where the time goes, what is wrong, what to do (findings ranked by impact).
     Analyze {
@@ -109,6 +127,15 @@ impl InputFormat {
     }
 }
 
+/// Output formats of `render`.
+#[derive(Clone, Copy, ValueEnum)]
+enum RenderFormat {
+    /// EXPLAIN's TEXT format.
+    Text,
+    /// EXPLAIN (FORMAT JSON).
+    Json,
+}
+
 /// Output formats of `analyze`.
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum OutputFormat {
@@ -166,9 +193,13 @@ fn read_input(file: &Option<PathBuf>) -> Result<(String, Vec<u8>), String> {
 }
 
 /// Reads and parses the input: plans, or a one-line positioned message.
-fn read_plans(file: &Option<PathBuf>, format: InputFormat) -> Result<Vec<planlint::Plan>, String> {
+fn read_plans(
+    file: &Option<PathBuf>,
+    format: InputFormat,
+    limits: &ParseOptions,
+) -> Result<Vec<planlint::Plan>, String> {
     let (name, bytes) = read_input(file)?;
-    let mut options = ParseOptions::default();
+    let mut options = limits.clone();
     options.format = format.to_format();
     planlint::parse_bytes(&bytes, &options)
         .map_err(|e| format!("{name}:{}:{}: {}", e.line, e.column, e.message))
@@ -257,14 +288,24 @@ fn write_markdown(dir: &Path) -> io::Result<()> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let mut limits = ParseOptions::default();
+    limits.max_depth = cli.max_depth;
+    limits.max_input_bytes = cli.max_input_bytes;
     let mut status = ExitCode::SUCCESS;
     let result = match cli.command {
         Command::Parse {
             file,
             format,
             compact,
-        } => match read_plans(&file, format) {
+        } => match read_plans(&file, format, &limits) {
             Ok(plans) => write_json(&plans, compact),
+            Err(e) => return fail(&e),
+        },
+        Command::Render { file, to, format } => match read_plans(&file, format, &limits) {
+            Ok(plans) => write_text(&match to {
+                RenderFormat::Text => planlint::render_text_plans(&plans),
+                RenderFormat::Json => planlint::render_json_plans(&plans),
+            }),
             Err(e) => return fail(&e),
         },
         Command::Analyze {
@@ -282,7 +323,7 @@ fn main() -> ExitCode {
                 Ok(c) => c,
                 Err(e) => return fail(&e),
             };
-            let plans = match read_plans(&file, input_format) {
+            let plans = match read_plans(&file, input_format, &limits) {
                 Ok(p) => p,
                 Err(e) => return fail(&e),
             };

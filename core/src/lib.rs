@@ -21,6 +21,7 @@ pub mod input;
 pub mod metrics;
 pub mod model;
 pub mod parse;
+pub mod render;
 pub mod rules;
 
 pub use analysis::{Analysis, Report, analysis_schema, analyze};
@@ -28,4 +29,5 @@ pub use error::{Error, ErrorKind};
 pub use input::Format;
 pub use model::{Node, NodeId, NodeType, Plan};
 pub use parse::{ParseOptions, parse, parse_bytes, parse_with};
+pub use render::{render_json, render_json_plans, render_text, render_text_plans};
 pub use rules::{Config, Finding, Severity};

@@ -97,12 +97,13 @@ fn is_csv_record_start(line: &str) -> bool {
         && b.get(10) == Some(&b' ')
         && digits(11..13)
         && b.get(13) == Some(&b':')
-        && line[19.min(line.len())..]
-            .split(',')
-            .next()
-            .is_some_and(|ts| ts.len() < 24 && !ts.contains('"'))
-        && line.len() > 19
-        && line[19..].contains(',')
+        // `get`: byte 19 may fall inside a character of a line that is not a record.
+        && line.get(19..).is_some_and(|rest| {
+            rest.split(',')
+                .next()
+                .is_some_and(|ts| ts.len() < 24 && !ts.contains('"'))
+                && rest.contains(',')
+        })
 }
 
 /// What kind of log `text` is, if it holds an auto_explain entry.

@@ -335,11 +335,29 @@ pub(crate) fn sniff(text: &str) -> Result<Format, Error> {
     if t == "Query rewrites to nothing" {
         return Ok(Format::Text);
     }
+    if let Some(at) = binary_at(text) {
+        return Err(Error::raw(
+            ErrorKind::UnknownFormat,
+            "the input is binary, not text (a control character or an invalid UTF-8 byte): EXPLAIN prints text; paste or pipe what it printed",
+            at,
+        ));
+    }
     Err(Error::raw(
         ErrorKind::UnknownFormat,
         "could not tell the format: looked for a JSON plan (\"Node Type\"), a YAML plan (`Node Type: `), an XML plan (<Node-Type>), a TEXT node line (`Seq Scan on t  (cost=…)`) and auto_explain log entries (`duration: N ms  plan:`); pass the format explicitly if this is a plan",
         first,
     ))
+}
+
+/// Where the first 1 KiB of an input shows it is binary: a control character other than tab,
+/// newline, carriage return and form feed, or U+FFFD (what an invalid UTF-8 byte decodes to).
+fn binary_at(text: &str) -> Option<usize> {
+    let head = &text.as_bytes()[..text.len().min(1024)];
+    let control = head
+        .iter()
+        .position(|&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c)) || b == 0x7f);
+    let replaced = memchr::memmem::find(head, "\u{FFFD}".as_bytes());
+    control.into_iter().chain(replaced).min()
 }
 
 /// Tells the format of an input (a server log is [`Format::Log`]).

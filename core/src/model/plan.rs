@@ -1,7 +1,5 @@
 //! A whole plan: the node tree and what the server prints around it.
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde_json::Value;
@@ -76,8 +74,9 @@ object_value!(
     "Cost of converting the result to wire format (17+)."
 );
 
-/// Planner settings that differ from their defaults (`Settings`, 12+), by name.
-pub type Settings = BTreeMap<String, String>;
+/// Planner settings that differ from their defaults (`Settings`, 12+), by name, in the
+/// server's order (which is not alphabetical: kept so that a plan can be printed back as it was).
+pub type Settings = indexmap::IndexMap<String, String>;
 
 impl FieldValue for Settings {
     fn schema(_: &mut Defs) -> Value {

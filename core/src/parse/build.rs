@@ -175,7 +175,7 @@ fn read_tree<'a, S: Source<'a>>(
                         return Err(src.error(
                             ErrorKind::TooDeep,
                             format!(
-                                "the plan nests deeper than {} levels (ParseOptions::max_depth)",
+                                "the plan nests deeper than {} levels; raise the limit if the plan is real (ParseOptions::max_depth, planlint --max-depth)",
                                 options.max_depth
                             ),
                         ));

@@ -205,13 +205,15 @@ impl<'a> JsonSource<'a> {
     fn escape(&self, at: usize, out: &mut String) -> Result<usize, Error> {
         let b = self.bytes;
         let bad = |me: &Self| {
+            // Up to 6 bytes of the escape, cut at a character boundary.
+            let mut end = (at + 6).min(me.text.len());
+            while !me.text.is_char_boundary(end) {
+                end -= 1;
+            }
             me.err(
                 ErrorKind::Syntax,
                 at,
-                format!(
-                    "invalid escape {:?} in a string",
-                    clip(&me.text[at..(at + 6).min(me.text.len())])
-                ),
+                format!("invalid escape {:?} in a string", clip(&me.text[at..end])),
             )
         };
         let c = *b.get(at + 1).ok_or_else(|| self.eof_error())?;

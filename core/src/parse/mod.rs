@@ -59,7 +59,7 @@ pub fn parse_with(input: &str, options: &ParseOptions) -> Result<Vec<Plan>, Erro
         return Err(Error::at(
             ErrorKind::TooLarge,
             format!(
-                "the input is {} bytes, more than the limit of {} bytes (ParseOptions::max_input_bytes)",
+                "the input is {} bytes, more than the limit of {} bytes; raise the limit if the input is real (ParseOptions::max_input_bytes, planlint --max-input-bytes)",
                 input.len(),
                 options.max_input_bytes
             ),

@@ -370,6 +370,8 @@ fn kv_line<'a>(
                                 ev.at_least(15);
                                 ev.at_most(16)
                             }
+                            // `shared` (and `shared/local`) scopes exist from 15 on.
+                            "shared" => ev.at_least(15),
                             "local" => ev.at_least(17),
                             "temp" => ev.at_least(15),
                             _ => {}

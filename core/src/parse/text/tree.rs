@@ -838,7 +838,9 @@ impl<'a> Parser<'a, '_> {
         if depth >= max_depth {
             return Err(Error::raw(
                 ErrorKind::TooDeep,
-                format!("the plan nests deeper than {max_depth} levels (ParseOptions::max_depth)"),
+                format!(
+                    "the plan nests deeper than {max_depth} levels; raise the limit if the plan is real (ParseOptions::max_depth, planlint --max-depth)"
+                ),
                 line.content_at,
             ));
         }
@@ -1292,7 +1294,7 @@ fn make_node(nl: &NodeLine<'_>) -> NodeAndCues {
     if let Some((k, v)) = &name.unknown {
         crate::model::insert_extra(&mut n.extra, k, v.as_str().into());
     }
-    if let Some(rest) = nl.leftover {
+    if let Some(rest) = nl.leftover.filter(|r| !r.is_empty()) {
         crate::model::insert_extra(&mut n.extra, "Unparsed Text", rest.into());
     }
     if let Some(c) = nl.cost {
