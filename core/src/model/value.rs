@@ -58,30 +58,40 @@ const POW10: [f64; 23] = [
 /// and an exact power of ten (≤ 10^22), one IEEE division rounds the exact quotient correctly
 /// (Clinger's fast path, which the standard library's own parser takes too).
 pub(crate) fn fast_decimal(text: &str) -> Option<f64> {
-    let b = text.as_bytes();
-    let (neg, digits) = match b.first()? {
-        b'-' => (true, &b[1..]),
-        _ => (false, b),
-    };
+    decimal_prefix(text.as_bytes()).and_then(|(v, n)| (n == text.len()).then_some(v))
+}
+
+/// The plain decimal at the start of `b` (see [`fast_decimal`]) and how many bytes it takes,
+/// in one pass; `None` when there is none or when it needs the general float parser. A `.`
+/// belongs to the number only when a digit follows it.
+pub(crate) fn decimal_prefix(b: &[u8]) -> Option<(f64, usize)> {
+    let neg = b.first() == Some(&b'-');
+    let mut i = usize::from(neg);
+    let int_start = i;
     let mut mantissa: u64 = 0;
-    let mut count = 0usize;
-    let mut frac: Option<usize> = None;
-    for (i, &c) in digits.iter().enumerate() {
-        match c {
-            b'0'..=b'9' => {
-                mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
-                count += 1;
-            }
-            b'.' if frac.is_none() && i > 0 && i + 1 < digits.len() => frac = Some(i + 1),
-            _ => return None,
-        }
+    while let Some(&c) = b.get(i).filter(|c| c.is_ascii_digit()) {
+        mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+        i += 1;
     }
-    let scale = frac.map_or(0, |f| digits.len() - f);
-    if count == 0 || count > 19 || mantissa > 1 << 53 || scale > 22 {
+    let int_digits = i - int_start;
+    if int_digits == 0 {
+        return None;
+    }
+    let mut scale = 0;
+    if b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+        i += 1;
+        let frac_start = i;
+        while let Some(&c) = b.get(i).filter(|c| c.is_ascii_digit()) {
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(c - b'0'));
+            i += 1;
+        }
+        scale = i - frac_start;
+    }
+    if int_digits + scale > 19 || mantissa > 1 << 53 || scale > 22 {
         return None;
     }
     let v = mantissa as f64 / POW10[scale];
-    Some(if neg { -v } else { v })
+    Some((if neg { -v } else { v }, i))
 }
 
 /// `str::trim` with an early exit when there is nothing to trim (the usual case).
@@ -404,6 +414,11 @@ mod tests {
         }
         assert_eq!(fast_decimal("12.5"), Some(12.5));
         assert_eq!(fast_decimal("1e5"), None);
+        // The prefix form (TEXT node lines): the number, then where it stops.
+        assert_eq!(decimal_prefix(b"12.5 rows=3"), Some((12.5, 4)));
+        assert_eq!(decimal_prefix(b"1..2"), Some((1.0, 1)));
+        assert_eq!(decimal_prefix(b"-3.25)"), Some((-3.25, 5)));
+        assert_eq!(decimal_prefix(b"x1"), None);
     }
 
     #[test]

@@ -23,11 +23,20 @@ pub fn fmt_count(v: f64) -> String {
 /// A duration: `0.042 ms`, `3.5 ms`, `41 ms`, `1.25 s`, `2 min 5 s`.
 pub fn fmt_ms(ms: f64) -> String {
     if ms < 1.0 {
-        format!("{ms:.3} ms")
+        match round_scaled(ms, 1000.0) {
+            Some(n) => format!("{}.{:03} ms", n / 1000, n % 1000),
+            None => format!("{ms:.3} ms"),
+        }
     } else if ms < 10.0 {
-        format!("{ms:.1} ms")
+        match round_scaled(ms, 10.0) {
+            Some(n) => format!("{}.{} ms", n / 10, n % 10),
+            None => format!("{ms:.1} ms"),
+        }
     } else if ms < 1000.0 {
-        format!("{ms:.0} ms")
+        match round_scaled(ms, 1.0) {
+            Some(n) => format!("{n} ms"),
+            None => format!("{ms:.0} ms"),
+        }
     } else if ms < 60_000.0 {
         format!("{:.2} s", ms / 1000.0)
     } else {
@@ -42,11 +51,40 @@ pub fn fmt_pct(share: f64) -> String {
     if p > 0.0 && p < 0.1 {
         "<0.1%".to_string()
     } else if p < 10.0 || (p > 99.0 && p < 99.95) {
-        let t = format!("{p:.1}");
-        format!("{}%", t.strip_suffix(".0").unwrap_or(&t))
+        match round_scaled(p, 10.0) {
+            Some(n) if n % 10 == 0 => format!("{}%", n / 10),
+            Some(n) => format!("{}.{}%", n / 10, n % 10),
+            None => {
+                let t = format!("{p:.1}");
+                format!("{}%", t.strip_suffix(".0").unwrap_or(&t))
+            }
+        }
     } else {
-        format!("{p:.0}%")
+        match round_scaled(p, 1.0) {
+            Some(n) => format!("{n}%"),
+            None => format!("{p:.0}%"),
+        }
     }
+}
+
+/// `x` rounded to `1/scale` (a power of ten up to 1000), as a whole number of those units,
+/// exactly as the float formatter rounds `x` to that many decimals — or `None` when `x` is
+/// negative, not finite, large, or so close to a tie that the product's rounding error could
+/// decide it (then the caller formats the float itself). The formatter rounds the exact binary
+/// value; `x * scale` is within 1e-8 of the exact product below 1e8, so away from a tie both
+/// round the same way. Avoids the formatter's exact (Dragon) path, which costs ~2,000
+/// instructions a number: the CLI report formats several per node.
+fn round_scaled(x: f64, scale: f64) -> Option<u64> {
+    if !x.is_sign_positive() {
+        return None;
+    }
+    let s = x * scale;
+    // Large or not a number (NaN fails every comparison).
+    if s.partial_cmp(&1e8) != Some(std::cmp::Ordering::Less) {
+        return None;
+    }
+    let f = s - s.floor();
+    ((f - 0.5).abs() > 1e-6).then(|| s.round() as u64)
 }
 
 /// A threshold's default as written in docs (`1000`, `0.9`).
@@ -61,6 +99,49 @@ pub(crate) fn fmt_param(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn fast_rounding_is_the_formatter_s() {
+        // Numbers, not plans: the integer path must print exactly what `format!` prints.
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut cases = vec![
+            0.0, -0.0, 0.0005, 0.0015, 0.9995, 9.95, 99.5, 0.125, 2.5, 1e-9,
+        ];
+        for _ in 0..200_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let unit = (state >> 11) as f64 / (1u64 << 53) as f64;
+            cases.push(unit);
+            cases.push(unit * 10.0);
+            cases.push(unit * 1000.0);
+            cases.push((unit * 100_000.0).round() / 1000.0);
+            cases.push((unit * 10_000.0).round() / 10.0);
+        }
+        for x in cases {
+            let ms = if x < 1.0 {
+                format!("{x:.3} ms")
+            } else if x < 10.0 {
+                format!("{x:.1} ms")
+            } else if x < 1000.0 {
+                format!("{x:.0} ms")
+            } else {
+                fmt_ms(x)
+            };
+            assert_eq!(fmt_ms(x), ms, "{x:?}");
+            let share = x / 100.0;
+            let p = share * 100.0;
+            let pct = if p > 0.0 && p < 0.1 {
+                "<0.1%".to_string()
+            } else if p < 10.0 || (p > 99.0 && p < 99.95) {
+                let t = format!("{p:.1}");
+                format!("{}%", t.strip_suffix(".0").unwrap_or(&t))
+            } else {
+                format!("{p:.0}%")
+            };
+            assert_eq!(fmt_pct(share), pct, "{share:?}");
+        }
+    }
 
     #[test]
     fn counts_ms_and_shares() {

@@ -55,7 +55,8 @@ pub(crate) struct NodeName {
 }
 
 impl NodeName {
-    fn of(node_type: NodeType, target: Target) -> Self {
+    /// A name with only its node type and target.
+    pub(crate) fn of(node_type: NodeType, target: Target) -> Self {
         NodeName {
             node_type,
             strategy: None,

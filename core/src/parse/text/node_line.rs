@@ -271,19 +271,8 @@ fn actual_fields(i: &str) -> Res<'_, (Actual, bool)> {
 /// The number at the start of `s` as [`number`] reads it (`-`? digits [`.` digits]), without
 /// nom; `None` when there is none or when it needs the general float parser.
 fn take_number(s: &str) -> Option<(f64, &str)> {
-    let b = s.as_bytes();
-    let mut i = usize::from(b.first() == Some(&b'-'));
-    let digits = |from: usize| from + b[from..].iter().take_while(|c| c.is_ascii_digit()).count();
-    let int_end = digits(i);
-    if int_end == i {
-        return None;
-    }
-    i = int_end;
-    if b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
-        i = digits(i + 1);
-    }
-    let v = crate::model::value::fast_decimal(&s[..i])?;
-    Some((v, &s[i..]))
+    let (v, n) = crate::model::value::decimal_prefix(s.as_bytes())?;
+    Some((v, &s[n..]))
 }
 
 /// A well-formed `(cost=S..T rows=R width=W)`, the whole text, without nom; `None` for
@@ -546,10 +535,8 @@ pub(crate) fn parse(s: &str, root_position: bool) -> Result<Parsed<'_>, LineErro
     let mut line = NodeLine {
         parallel: false,
         async_capable: false,
-        name: NodeName {
-            node_type: NodeType::Other(String::new()),
-            ..names::lookup("Result").expect("in the table")
-        },
+        // A placeholder until the name is read (no table lookup for it).
+        name: NodeName::of(NodeType::Other(String::new()), Target::None),
         custom_provider: None,
         backward: false,
         index: None,

@@ -282,6 +282,44 @@ fn strip_unit(v: &str) -> &str {
         .unwrap_or(v)
 }
 
+/// `s` split at every `sep` (an ASCII byte), as `str::split` does, without a char searcher
+/// (these lines are short: the searcher's setup costs more than the search).
+fn split_byte(s: &str, sep: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(s);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match r.bytes().position(|b| b == sep) {
+            Some(i) => {
+                rest = Some(&r[i + 1..]);
+                Some(&r[..i])
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
+}
+
+/// `s` split at every `"  "` (two spaces), as `str::split("  ")` does (left to right, not
+/// overlapping), without building a substring searcher per line.
+fn split_two_spaces(s: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(s);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match super::node_line::find(r, "  ") {
+            Some(i) => {
+                rest = Some(&r[i + 2..]);
+                Some(&r[..i])
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
+}
+
 /// A `key=value` line: scopes separated by `,`, pairs by spaces; words before the first pair of
 /// a scope are the scope (when `scoped`), words between pairs prefix the next key
 /// (`buffers full=3`); a lone `ms` after a value is a unit.
@@ -293,13 +331,14 @@ fn kv_line<'a>(
     ev: &mut Evidence,
 ) -> Result<Pairs<'a>, Fail> {
     let mut out = Pairs::new();
-    for group in value.split(',') {
+    for group in split_byte(value, b',') {
         let mut scope = "";
         let mut word_start: Option<usize> = None;
         let mut first = true;
-        for token in group.split(' ').filter(|t| !t.is_empty()) {
+        for token in split_byte(group, b' ').filter(|t| !t.is_empty()) {
             let tstart = offset_in(group, token);
-            match token.split_once('=') {
+            let eq = memchr::memchr(b'=', token.as_bytes());
+            match eq.map(|i| (&token[..i], &token[i + 1..])) {
                 None if token == "ms" => {}
                 None => {
                     if word_start.is_none() {
@@ -362,7 +401,9 @@ fn segment_line<'a>(first: &'a str, line: &'a str, table: SegTable) -> Result<Pa
         match seg {
             Seg::Text(k) => out.push(k, value),
             Seg::Kb(k) => out.push(k, strip_unit(value)),
-            Seg::Orig(k, ok) => match value.split_once(" (originally ") {
+            Seg::Orig(k, ok) => match super::node_line::find(value, " (originally ")
+                .map(|i| (&value[..i], &value[i + " (originally ".len()..]))
+            {
                 Some((now, orig)) => {
                     out.push(k, now);
                     out.push(ok, orig.strip_suffix(')').unwrap_or(orig));
@@ -384,8 +425,7 @@ fn segment_line<'a>(first: &'a str, line: &'a str, table: SegTable) -> Result<Pa
 /// The `Label: value` segments of a two-space line; a segment without a label continues the
 /// previous value (`Sort Method:  quicksort` of old servers).
 fn segments<'a>(first: &'a str, value: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> {
-    let mut parts = value
-        .split("  ")
+    let mut parts = split_two_spaces(value)
         .filter(|s| !s.trim().is_empty())
         .peekable();
     let mut first = Some(first);
@@ -400,7 +440,9 @@ fn segments<'a>(first: &'a str, value: &'a str) -> impl Iterator<Item = (&'a str
             };
             let v = if v.is_empty() {
                 parts
-                    .next_if(|n| !n.contains(": ") && !n.trim_end().ends_with(':'))
+                    .next_if(|n| {
+                        super::node_line::find(n, ": ").is_none() && !n.trim_end().ends_with(':')
+                    })
                     .unwrap_or("")
             } else {
                 v
@@ -408,13 +450,17 @@ fn segments<'a>(first: &'a str, value: &'a str) -> impl Iterator<Item = (&'a str
             return Some((label, v.trim()));
         }
         let seg = parts.next()?;
-        let (label, value) = match seg.split_once(": ") {
+        let colon = super::node_line::find(seg, ": ").map(|i| (&seg[..i], &seg[i + 2..]));
+        let (label, value) = match colon {
             Some((l, v)) => (l.trim(), v.trim()),
             None => match seg.trim().strip_suffix(':') {
                 // `Label:` with the value in the next segment.
                 Some(l) => {
                     let v = parts
-                        .next_if(|n| !n.contains(": ") && !n.trim_end().ends_with(':'))
+                        .next_if(|n| {
+                            super::node_line::find(n, ": ").is_none()
+                                && !n.trim_end().ends_with(':')
+                        })
                         .unwrap_or("");
                     (l, v.trim())
                 }

@@ -56,7 +56,11 @@ fn line_at(text: &str, start: usize) -> Option<Line<'_>> {
         }
         lead += 1;
     }
-    let content = raw[lead..].trim_end();
+    // Most lines end in a visible ASCII character: nothing to trim.
+    let content = match raw.as_bytes().last() {
+        Some(b) if b.is_ascii_graphic() => &raw[lead..],
+        _ => raw[lead..].trim_end(),
+    };
     Some(Line {
         start,
         next,
