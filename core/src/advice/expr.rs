@@ -84,8 +84,9 @@ pub fn needs_quotes(name: &str) -> bool {
     !plain || RESERVED.binary_search(&name).is_ok()
 }
 
-/// Keywords PostgreSQL quotes as identifiers (reserved, column-name and type/function-name
-/// keywords), sorted for binary search.
+/// Keywords PostgreSQL quotes as identifiers (not `UNRESERVED_KEYWORD` in PostgreSQL 18's
+/// kwlist.h: reserved, column-name and type/function-name keywords), sorted for binary search.
+/// Shared with the renderer's `quote_identifier`.
 const RESERVED: &[&str] = &[
     "all",
     "analyse",
@@ -2089,6 +2090,12 @@ mod tests {
     //! Hand-written expressions in the server's spelling: unit tests of single grammar rules.
     //! The corpus-wide round trip is core/tests/advice_expr.rs.
     use super::*;
+
+    #[test]
+    fn reserved_keywords_are_sorted() {
+        // `needs_quotes` (also the renderer's identifier quoting) binary-searches the list.
+        assert!(RESERVED.windows(2).all(|w| w[0] < w[1]));
+    }
 
     fn rt(s: &str) {
         let e = parse(s).unwrap_or_else(|e| panic!("{s}: {e}"));
