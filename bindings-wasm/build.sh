@@ -37,13 +37,16 @@ if [[ ! -x "$here/node_modules/.bin/wasm-opt" ]]; then
     (cd "$here" && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# std's `optimize_for_size` feature: its smaller variants of sorting and formatting code, 9 KB
+# gzipped less (404,030 -> 394,741 bytes measured).
 step "cargo build (wasm32-unknown-unknown, profile wasm-release, -Z build-std)"
 start=$(seconds)
 target_dir="${CARGO_TARGET_DIR:-$root/target}"
 RUSTC=$RUSTC RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 \
     CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_LINKER=wasm-ld \
     $CARGO build --locked --quiet -p planlint-wasm \
-    --profile wasm-release --target wasm32-unknown-unknown -Z build-std=std,panic_abort
+    --profile wasm-release --target wasm32-unknown-unknown -Z build-std=std,panic_abort \
+    -Z build-std-features=optimize_for_size
 echo "    cargo build: $(($(seconds) - start)) s" >&2
 
 # --experimental-reset-state-function: the glue exports __wbg_reset_state(), which gives the
