@@ -44,21 +44,14 @@ fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> PyResult<T> {
 /// Plans nested deeper than this are serialized on a thread of their own: serialization nests
 /// calls per plan level (about 0.5 KiB of stack each), and the caller's thread may have a small
 /// stack (`threading.stack_size`). Parsing and analysis do not nest (docs/limits.md).
-const DEEP_LEVELS: u32 = 64;
+const DEEP_LEVELS: usize = 64;
 
 /// The stack of that thread: room for plans far deeper than the parser accepts.
 const DEEP_STACK_BYTES: usize = 64 << 20;
 
 /// Whether a plan nests deeper than [`DEEP_LEVELS`].
 fn is_deep(plan: &Plan) -> bool {
-    // Nodes are in pre-order: a parent's depth is known before its children's.
-    let mut depth = vec![0u32; plan.nodes.len()];
-    plan.nodes.iter().any(|n| {
-        if let Some(p) = n.parent {
-            depth[n.id] = depth[p] + 1;
-        }
-        depth[n.id] > DEEP_LEVELS
-    })
+    plan.max_depth() > DEEP_LEVELS
 }
 
 /// Runs `f` on this thread, or on a thread with a large stack when `deep` (the caller has

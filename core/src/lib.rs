@@ -14,6 +14,9 @@
 //! Limits: inputs up to 256 MiB and plans nested up to 1,000 levels by default
 //! (see [`ParseOptions`]); deeper or larger input gets an [`Error`], never a crash.
 
+// Every public item has a doc comment (clippy -D warnings turns this into an error).
+#![warn(missing_docs)]
+
 pub mod advice;
 pub mod analysis;
 pub mod error;

@@ -72,3 +72,18 @@ fn json_in_psql_frames_parses_like_raw_json() {
         assert_eq!(nodes, text.matches("\"Node Type\"").count(), "{}", e.path);
     }
 }
+
+/// `Plan::max_depth` (one pass) agrees with the deepest `Plan::depth` (a walk up per node) on
+/// every raw JSON plan of the corpus, and some plan nests deeper than a few levels.
+#[test]
+fn max_depth_is_the_deepest_node() {
+    let mut deepest = 0;
+    for e in support::select(|e| e.format == "json" && e.framing == "raw") {
+        for p in planlint::parse(&e.read()).unwrap() {
+            let walked = (0..p.nodes.len()).map(|id| p.depth(id)).max().unwrap_or(0);
+            assert_eq!(p.max_depth(), walked, "{}", e.path);
+            deepest = deepest.max(walked);
+        }
+    }
+    assert!(deepest >= 5, "{deepest}");
+}

@@ -274,6 +274,20 @@ impl Plan {
         d
     }
 
+    /// Depth of the deepest node (a lone root is 0), in one pass over the arena.
+    pub fn max_depth(&self) -> usize {
+        // Nodes are in pre-order: a parent's depth is known before its children's.
+        let mut depth = vec![0usize; self.nodes.len()];
+        let mut max = 0;
+        for n in &self.nodes {
+            if let Some(p) = n.parent {
+                depth[n.id] = depth[p] + 1;
+                max = max.max(depth[n.id]);
+            }
+        }
+        max
+    }
+
     /// Appends a node under `parent` (or as the root) and returns its id.
     pub fn push_node(&mut self, parent: Option<NodeId>, mut node: Node) -> NodeId {
         let id = self.nodes.len();

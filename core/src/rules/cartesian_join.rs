@@ -112,18 +112,14 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
         };
         let outer_rows = rows_total(outer);
         let inner_rows = inner.actual_rows.unwrap_or(0.0);
-        let time = ctx.time_phrase(ctx.m(n.id).total_time_ms, ctx.total_share(n.id));
+        let time = ctx.time_suffix(ctx.m(n.id).total_time_ms, ctx.total_share(n.id));
         let message = format!(
             "{} has no join condition: {} outer rows × {} inner rows = {} rows{}",
             ctx.label(n.id),
             fmt_count(outer_rows),
             fmt_count(inner_rows),
             fmt_count(rows),
-            if time.is_empty() {
-                String::new()
-            } else {
-                format!(": {time}")
-            }
+            time
         );
         let severity = match share {
             _ if !ctx.significant(share) => Severity::Info,

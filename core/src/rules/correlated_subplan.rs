@@ -53,17 +53,13 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
         let name = n.subplan_name.as_deref().unwrap_or("SubPlan");
         let m = ctx.m(n.id);
         let share = m.total_time_share;
-        let time = ctx.time_phrase(m.total_time_ms, share);
+        let time = ctx.time_suffix(m.total_time_ms, share);
         let parent = n.parent.map(|p| ctx.label(p)).unwrap_or_default();
         let message = format!(
             "{name} ({}) ran {} times, once per row of {parent}{}",
             ctx.label(n.id),
             fmt_count(loops),
-            if time.is_empty() {
-                String::new()
-            } else {
-                format!(": {time}")
-            }
+            time
         );
         let unindexed = ctx
             .subtree(n.id)

@@ -70,16 +70,12 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
         };
         let m = ctx.m(n.id);
         let share = m.self_time_share;
-        let time = ctx.time_phrase(m.self_time_ms, share);
+        let time = ctx.time_suffix(m.self_time_ms, share);
         let message = format!(
             "{} spilled to disk: {batches} batches, {} kB{}",
             ctx.label(n.id),
             fmt_count(disk),
-            if time.is_empty() {
-                String::new()
-            } else {
-                format!(": {time}")
-            }
+            time
         );
         let wm = suggest_work_mem(disk.max(n.peak_memory_usage.unwrap_or(0) as f64));
         out.push(

@@ -57,18 +57,14 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
         let fetch_share = (fetches / read.max(1.0)).min(1.0);
         let m = ctx.m(n.id);
         let share = m.self_time_share;
-        let time = ctx.time_phrase(m.self_time_ms, share);
+        let time = ctx.time_suffix(m.self_time_ms, share);
         let table = advice::table_name(n);
         let message = format!(
             "{} fetched {} of {} rows from the table (Heap Fetches){}",
             ctx.label(n.id),
             fmt_count(fetches),
             fmt_count(read),
-            if time.is_empty() {
-                String::new()
-            } else {
-                format!(": {time}")
-            }
+            time
         );
         out.push(
             Finding::new(

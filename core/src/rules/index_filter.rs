@@ -100,16 +100,12 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
             (false, true) => "by index recheck",
             _ => "by its Filter",
         };
-        let time = ctx.time_phrase(ms, share);
+        let time = ctx.time_suffix(ms, share);
         let message = format!(
             "{what} fetched {} rows and removed {} of them {how}{}",
             fmt_count(fetched),
             fmt_pct(removed_share),
-            if time.is_empty() {
-                String::new()
-            } else {
-                format!(": {time}")
-            }
+            time
         );
         // The indexed condition: Index Cond, or the Recheck Cond of a bitmap scan.
         let index_cond = first.index_cond().or(first.recheck_cond()).unwrap_or("");

@@ -67,17 +67,13 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
             (Some(s), Some(m)) => Some(s + ctx.total_share(m.id).unwrap_or(0.0)),
             (s, _) => s,
         };
-        let time = ctx.time_phrase(ctx.m(n.id).total_time_ms, ctx.total_share(n.id));
+        let time = ctx.time_suffix(ctx.m(n.id).total_time_ms, ctx.total_share(n.id));
         let message = format!(
             "{} formed {} row pairs and its Join Filter removed {} of them{}",
             ctx.label(n.id),
             fmt_count(formed),
             fmt_pct(removed_share),
-            if time.is_empty() {
-                String::new()
-            } else {
-                format!(": {time}")
-            }
+            time
         );
         let or_across =
             expr::conjuncts(filter).len() == 1 && expr::strip_parens(filter).contains(" OR ") && {

@@ -66,18 +66,14 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
         };
         let m = ctx.m(n.id);
         let share = m.self_time_share;
-        let time = ctx.time_phrase(m.self_time_ms, share);
+        let time = ctx.time_suffix(m.self_time_ms, share);
         let message = format!(
             "{}: {} of {} heap blocks were lossy; the recheck removed {} rows{}",
             ctx.label(n.id),
             fmt_count(lossy as f64),
             fmt_count(blocks),
             fmt_count(rechecked),
-            if time.is_empty() {
-                String::new()
-            } else {
-                format!(": {time}")
-            }
+            time
         );
         let wm = suggest_work_mem(blocks * 64.0 / 1024.0 / 2.0);
         out.push(

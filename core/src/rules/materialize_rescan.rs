@@ -64,17 +64,13 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
             Some(_) => Severity::Info,
             None => Severity::Warning,
         };
-        let time = ctx.time_phrase(m.self_time_ms, share);
+        let time = ctx.time_suffix(m.self_time_ms, share);
         let message = format!(
             "{} was rescanned {} times and replayed {} rows{}",
             ctx.label(n.id),
             fmt_count(loops),
             fmt_count(rows),
-            if time.is_empty() {
-                String::new()
-            } else {
-                format!(": {time}")
-            }
+            time
         );
         out.push(
             Finding::new(ID, severity, Some(n.id), message)

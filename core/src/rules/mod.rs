@@ -493,6 +493,15 @@ impl<'a> Context<'a> {
             _ => String::new(),
         }
     }
+
+    /// [`Context::time_phrase`] as the end of a message: `": 41 ms, 96% of execution time"`, or
+    /// nothing without timing.
+    pub fn time_suffix(&self, ms: Option<f64>, share: Option<f64>) -> String {
+        match self.time_phrase(ms, share) {
+            t if t.is_empty() => t,
+            t => format!(": {t}"),
+        }
+    }
 }
 
 /// A short name for a node (see [`Context::label`]).

@@ -94,17 +94,13 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
             })
             .unwrap_or_default();
         let im = ctx.m(inner.id);
-        let time = ctx.time_phrase(im.total_time_ms, share);
+        let time = ctx.time_suffix(im.total_time_ms, share);
         let message = format!(
             "{} ran its inner side ({}) {} times{}{}",
             ctx.label(n.id),
             ctx.label(inner.id),
             fmt_count(loops),
-            if time.is_empty() {
-                String::new()
-            } else {
-                format!(": {time}")
-            },
+            time,
             outer_note
         );
         let mut text = String::new();

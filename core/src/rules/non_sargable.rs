@@ -88,7 +88,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
         let m = ctx.m(n.id);
         let share = m.self_time_share;
         let removed_share = removed / read;
-        let time = ctx.time_phrase(m.self_time_ms, share);
+        let time = ctx.time_suffix(m.self_time_ms, share);
         let lhs_bare = expr::strip_parens(lhs);
         let cast = lhs_bare.contains("::") && !lhs_bare.contains('(') || lhs_bare.starts_with('(');
         let message = format!(
@@ -96,11 +96,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
             ctx.label(n.id),
             fmt_pct(removed_share),
             fmt_count(read),
-            if time.is_empty() {
-                String::new()
-            } else {
-                format!(": {time}")
-            }
+            time
         );
         let table = advice::table_name(n);
         let date_fn = ["date_trunc(", "date(", "extract(", "date_part("]

@@ -63,7 +63,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
         let per_block = rows / blocks;
         let wasted = 1.0 - per_block / p.min_rows_per_block;
         let share = m.self_time_share;
-        let time = ctx.time_phrase(m.self_time_ms, share);
+        let time = ctx.time_suffix(m.self_time_ms, share);
         let table = advice::table_name(n);
         let message = format!(
             "{} read {} blocks for {} rows ({:.1} rows per 8 kB block): the table looks bloated{}",
@@ -71,11 +71,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
             fmt_count(blocks),
             fmt_count(rows),
             per_block,
-            if time.is_empty() {
-                String::new()
-            } else {
-                format!(": {time}")
-            }
+            time
         );
         out.push(
             Finding::new(

@@ -77,16 +77,12 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
         } else {
             ctx.label(g.anchor)
         };
-        let time = ctx.time_phrase(ms, share);
+        let time = ctx.time_suffix(ms, share);
         let message = format!(
             "{what} removed {} of {} rows{}",
             fmt_pct(removed_share),
             fmt_count(read),
-            if time.is_empty() {
-                String::new()
-            } else {
-                format!(": {time}")
-            }
+            time
         );
         let mut sql = table
             .as_deref()

@@ -80,18 +80,14 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
             .and_then(|s| s.sort_method.as_ref())
             .map(|m| format!(" ({m})"))
             .unwrap_or_default();
-        let time = ctx.time_phrase(ctx.m(sort.id).total_time_ms, share);
+        let time = ctx.time_suffix(ctx.m(sort.id).total_time_ms, share);
         let message = format!(
             "{} returned {} rows from a Sort{method} of {} rows of {}{}",
             ctx.label(n.id),
             fmt_count(returned),
             fmt_count(input_rows),
             input.relation_name.as_deref().unwrap_or(""),
-            if time.is_empty() {
-                String::new()
-            } else {
-                format!(": {time}")
-            }
+            time
         );
         let sql = advice::table_name(input).and_then(|t| {
             // Equality-filtered columns first, then the sort key.

@@ -85,7 +85,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
         let Some(kb) = spilled_kb(n) else { continue };
         let m = ctx.m(n.id);
         let share = m.self_time_share;
-        let time = ctx.time_phrase(m.self_time_ms, share);
+        let time = ctx.time_suffix(m.self_time_ms, share);
         let method = n
             .sort
             .as_ref()
@@ -95,11 +95,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
             "{} spilled to disk ({method}, {} kB){}",
             ctx.label(n.id),
             fmt_count(kb),
-            if time.is_empty() {
-                String::new()
-            } else {
-                format!(": {time}")
-            }
+            time
         );
         let wm = suggest_work_mem(kb);
         let key = n

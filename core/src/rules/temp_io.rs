@@ -67,17 +67,13 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
             None => Severity::Info,
             s => ctx.severity_by_share(s, p.warning_share, p.critical_share),
         };
-        let time = ctx.time_phrase(m.self_time_ms, share);
+        let time = ctx.time_suffix(m.self_time_ms, share);
         let message = format!(
             "{} used temporary files: {} blocks written, {} read{}",
             ctx.label(n.id),
             fmt_count(b.temp_written as f64),
             fmt_count(b.temp_read as f64),
-            if time.is_empty() {
-                String::new()
-            } else {
-                format!(": {time}")
-            }
+            time
         );
         let kb = blocks * 8.0;
         let wm = suggest_work_mem(kb);

@@ -373,6 +373,9 @@ pub(crate) fn infer(plan: &mut Plan, ev: &Evidence, groupings: Vec<(usize, Group
             }
         }
     }
+    if plan.planning.is_none() && ev.buffers && ev.since(13) && ev.analyze {
+        plan.planning = Some(crate::model::Planning::default());
+    }
     if let Some(p) = plan.planning.as_mut() {
         let mut none = None;
         fill_groups(
@@ -383,18 +386,6 @@ pub(crate) fn infer(plan: &mut Plan, ev: &Evidence, groupings: Vec<(usize, Group
             old_io_names,
             false,
         );
-    } else if ev.buffers && ev.since(13) && ev.analyze {
-        let mut p = crate::model::Planning::default();
-        let mut none = None;
-        fill_groups(
-            &mut p.buffers,
-            &mut p.io_timings,
-            &mut none,
-            ev,
-            old_io_names,
-            false,
-        );
-        plan.planning = Some(p);
     }
     if let Some(s) = plan.serialization.as_mut() {
         if ev.buffers {

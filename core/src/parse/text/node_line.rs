@@ -46,6 +46,21 @@ pub(crate) enum Actual {
     Never,
 }
 
+impl Actual {
+    /// The block `(actual [time=S..T ]rows=R loops=L)` read as `times`, `rows`, `loops`.
+    fn new(times: Option<(f64, f64)>, rows: f64, loops: f64) -> Actual {
+        match times {
+            Some((startup, total)) => Actual::Timed {
+                startup,
+                total,
+                rows,
+                loops,
+            },
+            None => Actual::Untimed { rows, loops },
+        }
+    }
+}
+
 /// An identifier as printed (quoted or bare) and its value.
 pub(crate) type Ident<'a> = Cow<'a, str>;
 
@@ -256,15 +271,7 @@ fn actual_fields(i: &str) -> Res<'_, (Actual, bool)> {
     let fractional = rows_text[..rows_text.len() - i.len()].contains('.');
     let (i, _) = want("' loops=' after the actual rows", tag(" loops=")).parse(i)?;
     let (i, loops) = want("the loops (a number) after 'loops='", number).parse(i)?;
-    let actual = match times {
-        Some((startup, total)) => Actual::Timed {
-            startup,
-            total,
-            rows,
-            loops,
-        },
-        None => Actual::Untimed { rows, loops },
-    };
+    let actual = Actual::new(times, rows, loops);
     Ok((i, (actual, fractional)))
 }
 
@@ -314,15 +321,7 @@ fn fast_actual(s: &str) -> Option<(Actual, bool)> {
     if r != ")" {
         return None;
     }
-    let actual = match times {
-        Some((startup, total)) => Actual::Timed {
-            startup,
-            total,
-            rows,
-            loops,
-        },
-        None => Actual::Untimed { rows, loops },
-    };
+    let actual = Actual::new(times, rows, loops);
     Some((actual, fractional))
 }
 
