@@ -153,6 +153,9 @@ struct Parser<'a, 'o> {
     cur: Option<PlanState<'a>>,
     /// `Query Text:` seen before a root (auto_explain).
     preamble: Option<(String, Option<String>)>,
+    /// Before a root: the last line skipped that could be a node line of a type this parser
+    /// does not know, without blocks (COSTS OFF): it is the root if a child line follows.
+    unknown_root: Option<Line<'a>>,
     blank: bool,
     /// `Query rewrites to nothing` was seen (JSON prints `[]` for it: no plan, no error).
     rewrites_to_nothing: bool,
@@ -169,6 +172,7 @@ pub(crate) fn parse(text: &str, options: &ParseOptions) -> Result<Vec<Plan>, Err
         plans: Vec::new(),
         cur: None,
         preamble: None,
+        unknown_root: None,
         blank: false,
         rewrites_to_nothing: false,
         nodes_left: memchr::memmem::find_iter(text.as_bytes(), b"->").count() + 1,
@@ -186,6 +190,21 @@ pub(crate) fn parse(text: &str, options: &ParseOptions) -> Result<Vec<Plan>, Err
         ));
     }
     Ok(p.plans)
+}
+
+/// Whether a line could be a node line without blocks (COSTS OFF) of a type this parser does not
+/// know: the words of its name, up to a target (` on `, ` using `) or a parenthesis, each start
+/// with a capital letter, as every node name PostgreSQL prints does (`Foreign Update`).
+fn could_be_node_name(content: &str) -> bool {
+    let name = [" on ", " using ", " ("]
+        .iter()
+        .filter_map(|sep| content.find(sep))
+        .min()
+        .map_or(content, |end| &content[..end]);
+    !name.is_empty()
+        && name
+            .split(' ')
+            .all(|w| w.bytes().next().is_some_and(|b| b.is_ascii_uppercase()))
 }
 
 /// Top-level lines that belong to the query, not to a node (§2.1).
@@ -289,6 +308,7 @@ impl<'a> Parser<'a, '_> {
     fn line(&mut self, line: Line<'a>) -> Result<usize, Error> {
         if line.content.is_empty() {
             self.blank = true;
+            self.unknown_root = None;
             return Ok(line.next);
         }
         let next = match self.cur.is_some() {
@@ -318,8 +338,19 @@ impl<'a> Parser<'a, '_> {
             }
         }
         if let Some((node, next)) = self.try_node(line, true)? {
+            if let Some(root) = self.unknown_root.take() {
+                if line.content.starts_with("->") && root.indent < line.indent {
+                    return self.start_unknown_root(root, line, (node, next));
+                }
+            }
             self.start_plan(line, node)?;
             return Ok(next);
+        }
+        if could_be_node_name(line.content) {
+            self.unknown_root = Some(line);
+        } else if split_label(line.content).is_none() {
+            // Neither a node line nor one of its properties: the candidate was prose.
+            self.unknown_root = None;
         }
         if let Some((q, _)) = &mut self.preamble {
             // The query text continues until the root.
@@ -327,6 +358,32 @@ impl<'a> Parser<'a, '_> {
             q.push_str(line.raw);
         }
         Ok(line.next)
+    }
+
+    /// A child line (`->`) follows a skipped line to its left that could name a node (a node
+    /// type this parser does not know, COSTS OFF): that line is the root, and the lines after
+    /// it are read again as its properties and children. (`child` was read as a node already:
+    /// it starts the plan if the root line does not parse after all.)
+    fn start_unknown_root(
+        &mut self,
+        root: Line<'a>,
+        line: Line<'a>,
+        child: (NodeAndCues, usize),
+    ) -> Result<usize, Error> {
+        // Read as a child line: there, an unknown name is a node.
+        let as_child = format!("->  {}", root.content);
+        let Ok(Parsed::Node(nl)) = node_line::parse(&as_child, false) else {
+            self.start_plan(line, child.0)?;
+            return Ok(child.1);
+        };
+        if let Some((q, _)) = &mut self.preamble {
+            // The query text ended before the root, not before the child.
+            if let Some(cut) = q.rfind(root.raw) {
+                q.truncate(cut.saturating_sub(1));
+            }
+        }
+        self.start_plan(root, make_node(&nl))?;
+        Ok(root.next)
     }
 
     fn push_placeholder(&mut self, p: Option<&'static str>) {
@@ -1352,6 +1409,34 @@ mod tests {
         let p = text("NOTIFY\n").unwrap();
         assert_eq!(p[0].utility.as_deref(), Some("Notify"));
         assert!(text("nothing that is a plan\n").is_err());
+    }
+
+    #[test]
+    fn an_unknown_root_without_blocks_is_the_root_of_its_children() {
+        // Hand-made lines: one rule (a COSTS OFF root of a node type this parser does not know,
+        // as a newer server may print), not a plan.
+        let p = text("Foreign Merge on t\n  Window: a\n  ->  Result\n        One-Time Filter: x\n")
+            .unwrap();
+        assert_eq!(p[0].nodes.len(), 2);
+        let root = &p[0].nodes[0];
+        assert_eq!(root.node_type(), &NodeType::Other("Foreign Merge".into()));
+        assert_eq!(root.relation_name.as_deref(), Some("t"));
+        assert_eq!(serde_json::to_value(root).unwrap()["window"], "a");
+        assert_eq!(p[0].nodes[1].node_type(), &NodeType::Result);
+        // auto_explain: the query text ends before the root.
+        let p = text("Query Text: select 1\nFoo Bar\n  ->  Result\n").unwrap();
+        assert_eq!(p[0].query_text.as_deref(), Some("select 1"));
+        assert_eq!(
+            p[0].nodes[0].node_type(),
+            &NodeType::Other("Foo Bar".into())
+        );
+        // Prose before a pasted subtree is not a node, and neither is a line a blank line
+        // separates from the child.
+        for junk in ["here is the plan\n", "Foo Bar\n\n", "Foo Bar\n-----\n"] {
+            let p = text(&format!("{junk}  ->  Result\n")).unwrap();
+            assert_eq!(p[0].nodes.len(), 1, "{junk:?}");
+            assert_eq!(p[0].nodes[0].node_type(), &NodeType::Result, "{junk:?}");
+        }
     }
 
     #[test]
