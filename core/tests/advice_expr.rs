@@ -51,7 +51,7 @@ fn expressions(plan: &Plan) -> Vec<(&'static str, String, bool)> {
         {
             push("Conflict Filter", v, false);
         }
-        for v in n.output.iter().flatten() {
+        for v in n.output().into_iter().flatten() {
             push("Output", v, false);
         }
         if let Some(s) = &n.sort {

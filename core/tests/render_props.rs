@@ -19,9 +19,9 @@ use planlint::model::value::Defs;
 use planlint::model::{
     Buffers, Conditions, GatherStats, Grouping, GroupingSet, HashAggStats, HashStats,
     IncrementalSortGroups, IoTimings, Jit, JitOptions, JitTiming, MemoizeStats, ModifyTableStats,
-    Node, NodeType, Operation, ParentRelationship, Planning, Properties, ReadStreamIo, ScanDetails,
-    ScanDirection, Serialization, SetOpCommand, SortSpace, SortStats, TargetTable, Trigger, Wal,
-    Worker,
+    Node, NodeDetails, NodeType, Operation, ParentRelationship, Planning, Properties, ReadStreamIo,
+    ScanDetails, ScanDirection, Serialization, SetOpCommand, SortSpace, SortStats, TargetTable,
+    Trigger, Wal, Worker,
 };
 use planlint::{Format, ParseOptions, Plan};
 use proptest::prelude::*;
@@ -406,6 +406,17 @@ fn old_io(io: &mut Option<Box<IoTimings>>) {
     }
 }
 
+/// Clears fields of a node's boxed details, dropping the box when nothing is left in it (a
+/// parsed node has no empty box, and plans are compared with `==`).
+fn clear_details(n: &mut Node, clear: impl FnOnce(&mut NodeDetails)) {
+    if let Some(d) = n.details.as_mut() {
+        clear(d);
+        if **d == NodeDetails::default() {
+            n.details = None;
+        }
+    }
+}
+
 fn fit_node(p: &mut Plan, id: usize) {
     let n = &mut p.nodes[id];
     let t = n.node_type().clone();
@@ -452,7 +463,7 @@ fn fit_node(p: &mut Plan, id: usize) {
         t,
         NodeType::IndexScan | NodeType::IndexOnlyScan | NodeType::BitmapIndexScan
     ) {
-        n.index_name = None;
+        clear_details(n, |d| d.index_name = None);
     }
     // §3.4: the target names one object (per node type), then an alias.
     let scan = n.scan.get_or_insert_with(Default::default);
@@ -500,20 +511,20 @@ fn fit_node(p: &mut Plan, id: usize) {
         || scan.cte_name.is_some();
     let alias_only = matches!(t, NodeType::SubqueryScan | NodeType::ValuesScan);
     if !(relation_object || t == NodeType::FunctionScan) || !object {
-        n.schema = None;
+        clear_details(n, |d| d.schema = None);
     }
     if !object && !alias_only {
         n.alias = None;
     }
     // §4: relationships are implied by the tree, sub-plans print a header.
     n.parent_relationship = None;
-    n.subplan_name = None;
+    clear_details(n, |d| d.subplan_name = None);
     if id > 0 && id % 5 == 4 {
         n.parent_relationship = Some(ParentRelationship::SubPlan);
-        n.subplan_name = Some(format!("SubPlan {id}"));
+        n.details_mut().subplan_name = Some(format!("SubPlan {id}"));
     } else if id > 0 && id % 7 == 3 {
         n.parent_relationship = Some(ParentRelationship::InitPlan);
-        n.subplan_name = Some(format!("CTE c{id}"));
+        n.details_mut().subplan_name = Some(format!("CTE c{id}"));
     }
     // §3.1: both blocks are whole; a node that never ran prints `(never executed)`.
     if n.startup_cost.is_some()
@@ -542,34 +553,34 @@ fn fit_node(p: &mut Plan, id: usize) {
         if h.hash_buckets.is_none() {
             n.hash = None;
             if t == NodeType::Hash {
-                n.peak_memory_usage = None;
+                clear_details(n, |d| d.peak_memory_usage = None);
             }
         }
     } else if t == NodeType::Hash {
-        n.peak_memory_usage = None;
+        clear_details(n, |d| d.peak_memory_usage = None);
     }
     if let Some(h) = n.hashagg.as_mut() {
         if h.hashagg_batches.is_none() {
             h.disk_usage = None;
             if t == NodeType::Aggregate {
-                n.peak_memory_usage = None;
+                clear_details(n, |d| d.peak_memory_usage = None);
             }
         } else if h.hashagg_batches <= Some(1) {
             h.disk_usage = None;
         }
     } else if t == NodeType::Aggregate {
-        n.peak_memory_usage = None;
+        clear_details(n, |d| d.peak_memory_usage = None);
     }
     if let Some(m) = n.memoize.as_mut() {
         if m.cache_hits.is_none() && m.cache_misses.is_none() {
             m.cache_evictions = None;
             m.cache_overflows = None;
             if t == NodeType::Memoize {
-                n.peak_memory_usage = None;
+                clear_details(n, |d| d.peak_memory_usage = None);
             }
         }
     } else if t == NodeType::Memoize {
-        n.peak_memory_usage = None;
+        clear_details(n, |d| d.peak_memory_usage = None);
     }
     if let Some(sc) = n.scan.as_mut() {
         if sc.storage.is_none() {
@@ -621,7 +632,7 @@ fn fit_node(p: &mut Plan, id: usize) {
     }
     old_io(&mut n.io_timings);
     // §6: workers are numbered from 0; each block starts with what it measured.
-    if let Some(ws) = n.workers.as_mut() {
+    if let Some(ws) = n.details.as_mut().and_then(|d| d.workers.as_mut()) {
         for (i, w) in ws.iter_mut().enumerate() {
             w.worker_number = Some(i as i64);
             w.actual_loops.get_or_insert(1);

@@ -619,14 +619,14 @@ fn conditions(n: &Node) -> Option<Vec<(Expr, bool)>> {
 fn existing_index(plan: &Plan, n: &Node, own: &Own) -> Option<(String, Vec<Elem>, bool)> {
     let (name, cond) = match n.node_type() {
         NodeType::IndexScan | NodeType::IndexOnlyScan => (
-            n.index_name.clone()?,
+            n.index_name().cloned()?,
             n.conditions.as_ref().and_then(|c| c.index_cond.clone()),
         ),
         NodeType::BitmapHeapScan => match n.children.as_slice() {
             [c] if *plan.nodes[*c].node_type() == NodeType::BitmapIndexScan => {
                 let b = &plan.nodes[*c];
                 (
-                    b.index_name.clone()?,
+                    b.index_name().cloned()?,
                     b.conditions.as_ref().and_then(|c| c.index_cond.clone()),
                 )
             }
@@ -1175,7 +1175,7 @@ fn include_columns(
 ) -> Option<Vec<String>> {
     const SYSTEM: &[&str] = &["ctid", "tableoid", "xmin", "xmax", "cmin", "cmax"];
     let mut include: Vec<String> = Vec::new();
-    for item in n.output.as_ref()? {
+    for item in n.output()? {
         let e = expr::parse(item).ok()?;
         let p = e.column().filter(|p| own.owns(p))?;
         let id = p.last()?;
@@ -1271,7 +1271,7 @@ fn finish_scan_draft(
     }
     Draft {
         kind,
-        schema: n.schema.clone(),
+        schema: n.schema().cloned(),
         table: table.to_string(),
         method,
         columns,

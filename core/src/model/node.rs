@@ -556,7 +556,7 @@ properties! {
         /// How this node relates to its parent (absent on the root).
         parent_relationship: ParentRelationship = "Parent Relationship",
         /// Name of the InitPlan, SubPlan or CTE this node heads (`InitPlan 1 (returns $0)`, `SubPlan 2`, `CTE x`).
-        subplan_name: String = "Subplan Name",
+        subplan_name: String = "Subplan Name" in details,
         /// Whether the node is parallel-aware (`Parallel` prefix in TEXT, 9.6+).
         parallel_aware: bool = "Parallel Aware",
         /// Whether the node can run asynchronously (`Async` prefix in TEXT, 14+).
@@ -564,11 +564,11 @@ properties! {
         /// Index scan direction.
         scan_direction: ScanDirection = "Scan Direction",
         /// Index used.
-        index_name: String = "Index Name",
+        index_name: String = "Index Name" in details,
         /// Table scanned or modified.
         relation_name: String = "Relation Name",
         /// Schema of the relation or function (VERBOSE).
-        schema: String = "Schema",
+        schema: String = "Schema" in details,
         /// Alias of the scanned object.
         alias: String = "Alias",
         /// Join type.
@@ -594,7 +594,7 @@ properties! {
         /// Whether the planner chose a disabled node type (18+).
         disabled: bool = "Disabled",
         /// Output columns (VERBOSE).
-        output: Vec<String> = "Output",
+        output: Vec<String> = "Output" in details,
         /// Whether the inner side matches at most one row per outer row (10+).
         inner_unique: bool = "Inner Unique",
         /// Filter applied to the node's rows.
@@ -602,11 +602,16 @@ properties! {
         /// Rows removed by the filter (per loop).
         rows_removed_by_filter: f64 = "Rows Removed by Filter",
         /// Peak memory of a hash table, hash aggregate or Memoize cache, in kB.
-        peak_memory_usage: u64 = "Peak Memory Usage",
+        peak_memory_usage: u64 = "Peak Memory Usage" in details,
         /// Children pruned at executor start-up (11+).
-        subplans_removed: u64 = "Subplans Removed",
+        subplans_removed: u64 = "Subplans Removed" in details,
         /// Per-worker data.
-        workers: Vec<Worker> = "Workers",
+        workers: Vec<Worker> = "Workers" in details,
+    }
+    boxed {
+        /// The node's less common properties (the rows marked `in details`: index, schema,
+        /// output, sub-plan name, peak memory, pruned subplans, workers), boxed.
+        details: NodeDetails
     }
     groups {
         /// Less common scan targets and scan details.
@@ -666,6 +671,11 @@ impl Node {
             node_type: Some(node_type),
             ..Node::default()
         }
+    }
+
+    /// The node's less common properties, created empty when it has none yet (to set them).
+    pub fn details_mut(&mut self) -> &mut NodeDetails {
+        self.details.get_or_insert_with(Default::default)
     }
 
     /// The node type (`Other("")` if the server printed none).

@@ -86,7 +86,7 @@ impl Dialect {
         for n in &plan.nodes {
             rows |= n.disabled.is_some() || fractional(n.actual_rows) || shows_18(n);
             check_io(n.io_timings.as_deref());
-            for w in n.workers.iter().flatten() {
+            for w in n.workers().into_iter().flatten() {
                 rows |= fractional(w.actual_rows);
                 check_io(w.io_timings.as_deref());
             }
@@ -133,7 +133,7 @@ fn shows_18(n: &Node) -> bool {
         || wal(n.wal.as_deref())
         || read_stream(n.read_stream.as_deref())
         || estimates(n.memoize.as_deref())
-        || n.workers.iter().flatten().any(|w| {
+        || n.workers().into_iter().flatten().any(|w| {
             wal(w.wal.as_deref())
                 || read_stream(w.read_stream.as_deref())
                 || estimates(w.memoize.as_deref())

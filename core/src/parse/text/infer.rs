@@ -315,7 +315,7 @@ pub(crate) fn infer(plan: &mut Plan, ev: &Evidence, groupings: Vec<(usize, Group
                 .get_or_insert(false);
         }
         if matches!(t, NodeType::Append | NodeType::MergeAppend) && ev.since(13) {
-            node.subplans_removed.get_or_insert(0);
+            node.details_mut().subplans_removed.get_or_insert(0);
         }
         if t == NodeType::Aggregate
             && matches!(node.strategy, Some(Strategy::Hashed | Strategy::Mixed))
@@ -335,10 +335,10 @@ pub(crate) fn infer(plan: &mut Plan, ev: &Evidence, groupings: Vec<(usize, Group
         if ev.analyze {
             zero_counters(node, &t);
             if below_gather && ev.since(13) {
-                node.workers.get_or_insert_with(Vec::new);
+                node.details_mut().workers.get_or_insert_with(Vec::new);
             }
         }
-        if let Some(workers) = node.workers.as_mut() {
+        if let Some(workers) = node.details.as_mut().and_then(|d| d.workers.as_mut()) {
             for w in workers.iter_mut() {
                 if let Some(h) = w.hashagg.as_mut() {
                     if h.hashagg_batches.is_some() {
@@ -358,7 +358,7 @@ pub(crate) fn infer(plan: &mut Plan, ev: &Evidence, groupings: Vec<(usize, Group
                 true,
             );
             if ev.verbose {
-                if let Some(workers) = node.workers.as_mut() {
+                if let Some(workers) = node.details.as_mut().and_then(|d| d.workers.as_mut()) {
                     for w in workers.iter_mut().filter(|w| w.actual_loops.is_some()) {
                         fill_groups(
                             &mut w.buffers,

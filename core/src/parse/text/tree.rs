@@ -572,7 +572,7 @@ impl<'a> Parser<'a, '_> {
                     let st = self.st();
                     st.frames.truncate(keep);
                     let node = &mut st.plan.nodes[id];
-                    let workers = node.workers.get_or_insert_with(Vec::new);
+                    let workers = node.details_mut().workers.get_or_insert_with(Vec::new);
                     let index = match workers.iter().position(|w| w.worker_number == Some(n)) {
                         Some(i) => i,
                         None => {
@@ -673,7 +673,7 @@ impl<'a> Parser<'a, '_> {
                         self.flush()?;
                         let st = self.st();
                         st.frames.truncate(keep);
-                        if let Some(workers) = st.plan.nodes[id].workers.as_mut() {
+                        if let Some(workers) = workers_mut(&mut st.plan.nodes[id]) {
                             workers[w].jit.get_or_insert_with(Jit::default);
                         }
                         st.frames.push(Frame {
@@ -852,7 +852,7 @@ impl<'a> Parser<'a, '_> {
         let mut n = node.node;
         if let Some((rel, name)) = header {
             n.parent_relationship = Some(rel);
-            n.subplan_name = Some(name);
+            n.details_mut().subplan_name = Some(name);
         }
         let id = st.plan.push_node(Some(parent), n);
         st.frames.push(Frame {
@@ -1070,10 +1070,7 @@ impl PlanState<'_> {
                 Ok(())
             }
             Owner::Worker(id, w) => {
-                let Some(worker) = self.plan.nodes[id]
-                    .workers
-                    .as_mut()
-                    .and_then(|v| v.get_mut(w))
+                let Some(worker) = workers_mut(&mut self.plan.nodes[id]).and_then(|v| v.get_mut(w))
                 else {
                     return Ok(());
                 };
@@ -1101,9 +1098,7 @@ impl PlanState<'_> {
             }
             Owner::WorkerJit(id, w) => {
                 let ev = &mut self.ev;
-                match self.plan.nodes[id]
-                    .workers
-                    .as_mut()
+                match workers_mut(&mut self.plan.nodes[id])
                     .and_then(|v| v.get_mut(w))
                     .and_then(|w| w.jit.as_mut())
                 {
@@ -1187,7 +1182,7 @@ fn node_property(
 }
 
 fn set_worker_actual(node: &mut Node, index: usize, actual: Actual) {
-    let Some(w) = node.workers.as_mut().and_then(|v| v.get_mut(index)) else {
+    let Some(w) = workers_mut(node).and_then(|v| v.get_mut(index)) else {
         return;
     };
     match actual {
@@ -1231,6 +1226,11 @@ impl NodeAndCues {
     }
 }
 
+/// The node's per-worker data, when it has some.
+fn workers_mut(node: &mut Node) -> Option<&mut Vec<Worker>> {
+    node.details.as_mut().and_then(|d| d.workers.as_mut())
+}
+
 /// The node a line describes (§3): the name's qualifiers, the target, the blocks.
 fn make_node(nl: &NodeLine<'_>) -> NodeAndCues {
     let name = &nl.name;
@@ -1255,7 +1255,9 @@ fn make_node(nl: &NodeLine<'_>) -> NodeAndCues {
             ScanDirection::Forward
         });
     }
-    n.index_name = nl.index.as_ref().map(|i| i.to_string());
+    if let Some(i) = &nl.index {
+        n.details_mut().index_name = Some(i.to_string());
+    }
     if let Some(t) = &nl.target {
         let object = t.object.as_ref().map(|o| o.to_string());
         let alias = t
@@ -1264,14 +1266,19 @@ fn make_node(nl: &NodeLine<'_>) -> NodeAndCues {
             .map(|a| a.to_string())
             .or_else(|| object.clone());
         let schema = t.schema.as_ref().map(|s| s.to_string());
+        let set_schema = |n: &mut Node| {
+            if let Some(s) = schema {
+                n.details_mut().schema = Some(s);
+            }
+        };
         match name.target {
             Target::Relation | Target::IndexThenRelation | Target::None => {
                 n.relation_name = object;
-                n.schema = schema;
+                set_schema(&mut n);
             }
             Target::Function => {
                 n.scan.get_or_insert_with(Default::default).function_name = object;
-                n.schema = schema;
+                set_schema(&mut n);
             }
             Target::TableFunction => {
                 n.scan
