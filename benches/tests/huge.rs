@@ -23,7 +23,7 @@ fn shape(plan: &Plan) -> Vec<String> {
                 n.plan_rows,
                 n.actual_rows,
                 n.actual_loops,
-                n.subplan_name(),
+                n.subplan_name,
             )
         })
         .collect()

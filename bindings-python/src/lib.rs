@@ -486,7 +486,7 @@ impl PyNode {
         if let Some(r) = &n.relation_name {
             s.push_str(" on ");
             s.push_str(r);
-        } else if let Some(i) = n.index_name() {
+        } else if let Some(i) = &n.index_name {
             s.push_str(" using ");
             s.push_str(i);
         }

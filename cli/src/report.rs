@@ -205,7 +205,7 @@ fn tree(out: &mut String, plan: &Plan, a: &Analysis, st: Style) {
         cont[node.id] = next;
         let label = rules::label(node);
         let mut full = own;
-        if let Some(name) = node.subplan_name() {
+        if let Some(name) = &node.subplan_name {
             full.push('[');
             full.push_str(name);
             full.push_str("] ");

@@ -439,7 +439,7 @@ fn explain(pg: &Server, s: &Scenario, schema: &str) -> planlint::Plan {
 fn uses_index(plan: &planlint::Plan, name: &str) -> bool {
     plan.nodes
         .iter()
-        .any(|n| n.index_name().map(String::as_str) == Some(name))
+        .any(|n| n.index_name.as_deref() == Some(name))
 }
 
 fn run(pg: &Server, s: &Scenario) -> (u64, u64, Vec<IndexSuggestion>) {

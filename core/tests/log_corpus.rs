@@ -159,7 +159,7 @@ fn shape(p: &Plan) -> Vec<String> {
                 n.node_type(),
                 n.parent,
                 n.relation_name,
-                n.index_name()
+                n.index_name
             )
         })
         .collect()

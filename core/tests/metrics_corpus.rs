@@ -95,7 +95,7 @@ fn loops_multiply() {
         let sub = p
             .nodes
             .iter()
-            .find(|n| n.subplan_name().map(String::as_str) == Some("SubPlan 1"))
+            .find(|n| n.subplan_name.as_deref() == Some("SubPlan 1"))
             .unwrap();
         assert_eq!(sub.loops(), 5000, "{path}");
         let mm = &m.nodes[sub.id];
@@ -176,7 +176,10 @@ fn initplans_are_charged_where_evaluated() {
             .nodes
             .iter()
             .find(|n| {
-                n.subplan_name().is_some_and(|s| s.starts_with("InitPlan")) && n.parent == Some(0)
+                n.subplan_name
+                    .as_deref()
+                    .is_some_and(|s| s.starts_with("InitPlan"))
+                    && n.parent == Some(0)
             })
             .unwrap();
         let index_scan = p

@@ -18,10 +18,10 @@
 use planlint::model::value::Defs;
 use planlint::model::{
     Buffers, Conditions, GatherStats, Grouping, GroupingSet, HashAggStats, HashStats,
-    IncrementalSortGroups, IoTimings, Jit, JitOptions, JitTiming, MemoizeStats, ModifyTableStats,
-    Node, NodeDetails, NodeType, Operation, ParentRelationship, Planning, Properties, ReadStreamIo,
-    ScanDetails, ScanDirection, Serialization, SetOpCommand, SortSpace, SortStats, TargetTable,
-    Trigger, Wal, Worker,
+    IncrementalSortGroups, IoTimings, Jit, JitOptions, JitTiming, JoinConditions, MemoizeStats,
+    ModifyTableStats, Node, NodeDetails, NodeType, Operation, OtherConditions, ParentRelationship,
+    Planning, Properties, ReadStreamIo, ScanDetails, ScanDirection, ScanStats, Serialization,
+    SetOpCommand, SortSpace, SortStats, TargetTable, Trigger, Wal, Worker,
 };
 use planlint::{Format, ParseOptions, Plan};
 use proptest::prelude::*;
@@ -141,7 +141,10 @@ fn struct_fields(name: &str, defs: &mut Defs) -> Vec<(&'static str, Value)> {
         "Node" => {
             let mut v = fields::<Node>(defs);
             v.extend(fields::<ScanDetails>(defs));
+            v.extend(fields::<ScanStats>(defs));
             v.extend(fields::<Conditions>(defs));
+            v.extend(fields::<JoinConditions>(defs));
+            v.extend(fields::<OtherConditions>(defs));
             v.extend(fields::<SortStats>(defs));
             v.extend(fields::<Grouping>(defs));
             v.extend(fields::<HashStats>(defs));
@@ -463,7 +466,7 @@ fn fit_node(p: &mut Plan, id: usize) {
         t,
         NodeType::IndexScan | NodeType::IndexOnlyScan | NodeType::BitmapIndexScan
     ) {
-        clear_details(n, |d| d.index_name = None);
+        n.index_name = None;
     }
     // §3.4: the target names one object (per node type), then an alias.
     let scan = n.scan.get_or_insert_with(Default::default);
@@ -518,13 +521,13 @@ fn fit_node(p: &mut Plan, id: usize) {
     }
     // §4: relationships are implied by the tree, sub-plans print a header.
     n.parent_relationship = None;
-    clear_details(n, |d| d.subplan_name = None);
+    n.subplan_name = None;
     if id > 0 && id % 5 == 4 {
         n.parent_relationship = Some(ParentRelationship::SubPlan);
-        n.details_mut().subplan_name = Some(format!("SubPlan {id}"));
+        n.subplan_name = Some(format!("SubPlan {id}"));
     } else if id > 0 && id % 7 == 3 {
         n.parent_relationship = Some(ParentRelationship::InitPlan);
-        n.details_mut().subplan_name = Some(format!("CTE c{id}"));
+        n.subplan_name = Some(format!("CTE c{id}"));
     }
     // §3.1: both blocks are whole; a node that never ran prints `(never executed)`.
     if n.startup_cost.is_some()
@@ -582,10 +585,12 @@ fn fit_node(p: &mut Plan, id: usize) {
     } else if t == NodeType::Memoize {
         clear_details(n, |d| d.peak_memory_usage = None);
     }
-    if let Some(sc) = n.scan.as_mut() {
-        if sc.storage.is_none() {
-            sc.maximum_storage = None;
+    if let Some(ss) = n.scan_stats.as_mut() {
+        if ss.storage.is_none() {
+            ss.maximum_storage = None;
         }
+    }
+    if let Some(sc) = n.scan.as_mut() {
         if sc.sampling_method.is_none() {
             sc.sampling_parameters = None;
             sc.repeatable_seed = None;

@@ -301,7 +301,7 @@ fn compare_pg_explain(
     let mut subplans = Vec::new();
     for &c in &node.children {
         let n = &plan.nodes[c];
-        let name = n.subplan_name().map(String::as_str).unwrap_or("");
+        let name = n.subplan_name.as_deref().unwrap_or("");
         match n.parent_relationship {
             Some(planlint::model::ParentRelationship::InitPlan) if name.starts_with("CTE ") => {
                 ctes.push((name[4..].to_string(), c))

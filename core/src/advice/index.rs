@@ -207,7 +207,11 @@ fn join_filter_situation<'p>(plan: &'p Plan, nl: &'p Node, t: &Thresholds) -> Ve
     if *nl.node_type() != NodeType::NestedLoop || nl.loops() == 0 {
         return out;
     }
-    let Some(c) = nl.conditions.as_ref().filter(|c| c.join_filter.is_some()) else {
+    let Some(c) = nl
+        .join_conditions
+        .as_ref()
+        .filter(|c| c.join_filter.is_some())
+    else {
         return out;
     };
     let removed = total(c.rows_removed_by_join_filter, nl);
@@ -619,14 +623,14 @@ fn conditions(n: &Node) -> Option<Vec<(Expr, bool)>> {
 fn existing_index(plan: &Plan, n: &Node, own: &Own) -> Option<(String, Vec<Elem>, bool)> {
     let (name, cond) = match n.node_type() {
         NodeType::IndexScan | NodeType::IndexOnlyScan => (
-            n.index_name().cloned()?,
+            n.index_name.clone()?,
             n.conditions.as_ref().and_then(|c| c.index_cond.clone()),
         ),
         NodeType::BitmapHeapScan => match n.children.as_slice() {
             [c] if *plan.nodes[*c].node_type() == NodeType::BitmapIndexScan => {
                 let b = &plan.nodes[*c];
                 (
-                    b.index_name().cloned()?,
+                    b.index_name.clone()?,
                     b.conditions.as_ref().and_then(|c| c.index_cond.clone()),
                 )
             }
@@ -888,7 +892,7 @@ fn for_scan(
     let mut conds = conditions(n)?;
     if let Some(nl) = join {
         // the Join Filter's conditions on this scan's columns, the outer side's as values
-        let text = nl.conditions.as_ref()?.join_filter.as_deref()?;
+        let text = nl.join_conditions.as_ref()?.join_filter.as_deref()?;
         conds.push((expr::parse(text).ok()?, true));
     }
     for (c, from_filter) in &conds {
@@ -1245,7 +1249,7 @@ fn finish_scan_draft(
     let mut addressed = addresses(plan, n, sort, non_sargable, t);
     if let Some(nl) = join {
         let pairs_removed = total(
-            nl.conditions
+            nl.join_conditions
                 .as_ref()
                 .and_then(|c| c.rows_removed_by_join_filter),
             nl,

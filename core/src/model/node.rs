@@ -468,6 +468,13 @@ properties! {
         sampling_parameters: Vec<String> = "Sampling Parameters",
         /// TABLESAMPLE REPEATABLE seed.
         repeatable_seed: String = "Repeatable Seed",
+    }
+}
+
+properties! {
+    /// Counters of index, bitmap and tuplestore scans (a group of its own: most scans that set
+    /// them have no other scan detail).
+    pub group ScanStats / ScanStatsField / ScanStatsKey {
         /// Heap fetches of an Index Only Scan (rows whose page was not all-visible).
         heap_fetches: f64 = "Heap Fetches",
         /// Index searches (18+).
@@ -484,7 +491,7 @@ properties! {
 }
 
 properties! {
-    /// Conditions other than `Filter`, with their row-removal counters.
+    /// Conditions of a scan other than `Filter`, with the recheck's row-removal counter.
     pub group Conditions / ConditionsField / ConditionsKey {
         /// Index condition.
         index_cond: String = "Index Cond",
@@ -496,6 +503,12 @@ properties! {
         recheck_cond: String = "Recheck Cond",
         /// TID condition of a Tid Scan / Tid Range Scan.
         tid_cond: String = "TID Cond",
+    }
+}
+
+properties! {
+    /// Conditions of a join, with the join filter's row-removal counter.
+    pub group JoinConditions / JoinConditionsField / JoinConditionsKey {
         /// Merge join condition.
         merge_cond: String = "Merge Cond",
         /// Hash join condition.
@@ -504,6 +517,12 @@ properties! {
         join_filter: String = "Join Filter",
         /// Rows removed by the join filter (per loop).
         rows_removed_by_join_filter: f64 = "Rows Removed by Join Filter",
+    }
+}
+
+properties! {
+    /// Conditions of a Result (one-time filter) and of a WindowAgg (window, run condition).
+    pub group OtherConditions / OtherConditionsField / OtherConditionsKey {
         /// Condition evaluated once, before running the node.
         one_time_filter: String = "One-Time Filter",
         /// Window definition of a WindowAgg (18+).
@@ -556,7 +575,7 @@ properties! {
         /// How this node relates to its parent (absent on the root).
         parent_relationship: ParentRelationship = "Parent Relationship",
         /// Name of the InitPlan, SubPlan or CTE this node heads (`InitPlan 1 (returns $0)`, `SubPlan 2`, `CTE x`).
-        subplan_name: String = "Subplan Name" in details,
+        subplan_name: String = "Subplan Name",
         /// Whether the node is parallel-aware (`Parallel` prefix in TEXT, 9.6+).
         parallel_aware: bool = "Parallel Aware",
         /// Whether the node can run asynchronously (`Async` prefix in TEXT, 14+).
@@ -564,7 +583,7 @@ properties! {
         /// Index scan direction.
         scan_direction: ScanDirection = "Scan Direction",
         /// Index used.
-        index_name: String = "Index Name" in details,
+        index_name: String = "Index Name",
         /// Table scanned or modified.
         relation_name: String = "Relation Name",
         /// Schema of the relation or function (VERBOSE).
@@ -609,15 +628,21 @@ properties! {
         workers: Vec<Worker> = "Workers" in details,
     }
     boxed {
-        /// The node's less common properties (the rows marked `in details`: index, schema,
-        /// output, sub-plan name, peak memory, pruned subplans, workers), boxed.
+        /// The node's less common properties (the rows marked `in details`: schema, output,
+        /// peak memory, pruned subplans, workers), boxed.
         details: NodeDetails
     }
     groups {
         /// Less common scan targets and scan details.
         scan: ScanDetails,
-        /// Conditions other than `Filter`.
+        /// Index, bitmap and tuplestore scan counters.
+        scan_stats: ScanStats,
+        /// Scan conditions other than `Filter`.
         conditions: Conditions,
+        /// Join conditions.
+        join_conditions: JoinConditions,
+        /// One-time filter, window and run condition.
+        other_conditions: OtherConditions,
         /// Sort key and sort statistics.
         sort: SortStats,
         /// Group key and grouping sets.

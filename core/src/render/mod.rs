@@ -125,10 +125,12 @@ fn shows_18(n: &Node) -> bool {
                 || m.estimated_hit_percent.is_some()
         })
     };
-    n.scan
+    n.scan_stats
         .as_ref()
         .is_some_and(|s| s.index_searches.is_some() || s.storage.is_some())
-        || n.conditions.as_ref().is_some_and(|c| c.window.is_some())
+        || n.other_conditions
+            .as_ref()
+            .is_some_and(|c| c.window.is_some())
         || n.join_type == Some(crate::model::JoinType::RightSemi)
         || wal(n.wal.as_deref())
         || read_stream(n.read_stream.as_deref())

@@ -154,7 +154,7 @@ fn write_tree(plan: &Plan, d: &Dialect, w: &mut Lines<'_>) {
             None => 2,
             Some(pc) => {
                 // A sub-plan's header sits at the parent's property column, its arrow 2 right.
-                let arrow = match node.subplan_name() {
+                let arrow = match &node.subplan_name {
                     Some(name) => {
                         w.line(pc, name);
                         pc + 2
@@ -329,13 +329,13 @@ fn target(node: &Node, line: &mut String) {
     let t = node.node_type();
     let scan = node.scan.as_deref();
     if matches!(t, NodeType::IndexScan | NodeType::IndexOnlyScan) {
-        if let Some(i) = node.index_name() {
+        if let Some(i) = &node.index_name {
             line.push_str(" using ");
             line.push_str(&quote_identifier(i));
         }
     }
     if *t == NodeType::BitmapIndexScan {
-        if let Some(i) = node.index_name() {
+        if let Some(i) = &node.index_name {
             line.push_str(" on ");
             line.push_str(&quote_identifier(i));
         }

@@ -50,7 +50,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
         if loops < p.min_loops {
             continue;
         }
-        let name = n.subplan_name().map(String::as_str).unwrap_or("SubPlan");
+        let name = n.subplan_name.as_deref().unwrap_or("SubPlan");
         let m = ctx.m(n.id);
         let share = m.total_time_share;
         let time = ctx.time_suffix(m.total_time_ms, share);

@@ -146,7 +146,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
                 message,
             )
             .impact(share.map(|s| s * removed_share))
-            .with_opt("index", first.index_name().map(String::as_str))
+            .with_opt("index", first.index_name.as_deref())
             .with_opt("index_cond", (!index_cond.is_empty()).then_some(index_cond))
             .with_opt("filter", filter)
             .with("rows_removed_by_filter", by_filter)

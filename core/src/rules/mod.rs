@@ -548,7 +548,7 @@ pub fn label(n: &Node) -> String {
             _ => {}
         }
     }
-    if let Some(idx) = n.index_name() {
+    if let Some(idx) = &n.index_name {
         s.push_str(" using ");
         s.push_str(idx);
     }

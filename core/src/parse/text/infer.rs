@@ -449,10 +449,12 @@ fn zero_counters(node: &mut Node, t: &NodeType) {
     if node.filter.is_some() {
         node.rows_removed_by_filter.get_or_insert(0.0);
     }
-    if let Some(c) = node.conditions.as_mut() {
-        if c.join_filter.is_some() {
-            c.rows_removed_by_join_filter.get_or_insert(0.0);
+    if let Some(j) = node.join_conditions.as_mut() {
+        if j.join_filter.is_some() {
+            j.rows_removed_by_join_filter.get_or_insert(0.0);
         }
+    }
+    if let Some(c) = node.conditions.as_mut() {
         let recheck = match t {
             NodeType::IndexScan | NodeType::IndexOnlyScan => c.index_cond.is_some(),
             NodeType::BitmapHeapScan => c.recheck_cond.is_some(),
@@ -484,7 +486,7 @@ fn zero_counters(node: &mut Node, t: &NodeType) {
         }
     }
     if *t == NodeType::BitmapHeapScan {
-        let s = node.scan.get_or_insert_with(Default::default);
+        let s = node.scan_stats.get_or_insert_with(Default::default);
         s.exact_heap_blocks.get_or_insert(0);
         s.lossy_heap_blocks.get_or_insert(0);
     }

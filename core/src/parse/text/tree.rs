@@ -852,7 +852,7 @@ impl<'a> Parser<'a, '_> {
         let mut n = node.node;
         if let Some((rel, name)) = header {
             n.parent_relationship = Some(rel);
-            n.details_mut().subplan_name = Some(name);
+            n.subplan_name = Some(name);
         }
         let id = st.plan.push_node(Some(parent), n);
         st.frames.push(Frame {
@@ -1255,9 +1255,7 @@ fn make_node(nl: &NodeLine<'_>) -> NodeAndCues {
             ScanDirection::Forward
         });
     }
-    if let Some(i) = &nl.index {
-        n.details_mut().index_name = Some(i.to_string());
-    }
+    n.index_name = nl.index.as_ref().map(|i| i.to_string());
     if let Some(t) = &nl.target {
         let object = t.object.as_ref().map(|o| o.to_string());
         let alias = t
