@@ -61,4 +61,10 @@ fn main() {
         (kept + apeak) as f64 / size as f64,
     );
     drop(analyses);
+    println!(
+        "size of Node {} B, NodeDetails {} B, NodeMetrics {} B",
+        std::mem::size_of::<planlint::model::Node>(),
+        std::mem::size_of::<planlint::model::NodeDetails>(),
+        std::mem::size_of::<planlint::metrics::NodeMetrics>(),
+    );
 }
