@@ -312,10 +312,8 @@ fn fast_actual(s: &str) -> Option<(Actual, bool)> {
     };
     let rows_text = r;
     let (rows, r) = take_number(r)?;
-    // The rows' text is what `take_number` consumed (a few bytes: no searcher).
-    let fractional = rows_text.as_bytes()[..rows_text.len() - r.len()]
-        .iter()
-        .any(|&b| b == b'.');
+    // The rows' text is what `take_number` consumed (a few bytes).
+    let fractional = rows_text.as_bytes()[..rows_text.len() - r.len()].contains(&b'.');
     let (loops, r) = take_number(r.strip_prefix(" loops=")?)?;
     if r != ")" {
         return None;
