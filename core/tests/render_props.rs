@@ -18,10 +18,10 @@
 use planlint::model::value::Defs;
 use planlint::model::{
     Buffers, Conditions, GatherStats, Grouping, GroupingSet, HashAggStats, HashStats,
-    IncrementalSortGroups, IoTimings, Jit, JitOptions, JitTiming, MemoizeStats, ModifyTableStats,
-    Node, NodeType, Operation, ParentRelationship, Planning, Properties, ReadStreamIo, ScanDetails,
-    ScanDirection, Serialization, SetOpCommand, SortSpace, SortStats, TargetTable, Trigger, Wal,
-    Worker,
+    IncrementalSortGroups, IoTimings, Jit, JitOptions, JitTiming, JoinConditions, MemoizeStats,
+    ModifyTableStats, Node, NodeDetails, NodeType, Operation, OtherConditions, ParentRelationship,
+    Planning, Properties, ReadStreamIo, ScanDetails, ScanDirection, ScanStats, Serialization,
+    SetOpCommand, SortSpace, SortStats, TargetTable, Trigger, Wal, Worker,
 };
 use planlint::{Format, ParseOptions, Plan};
 use proptest::prelude::*;
@@ -141,7 +141,10 @@ fn struct_fields(name: &str, defs: &mut Defs) -> Vec<(&'static str, Value)> {
         "Node" => {
             let mut v = fields::<Node>(defs);
             v.extend(fields::<ScanDetails>(defs));
+            v.extend(fields::<ScanStats>(defs));
             v.extend(fields::<Conditions>(defs));
+            v.extend(fields::<JoinConditions>(defs));
+            v.extend(fields::<OtherConditions>(defs));
             v.extend(fields::<SortStats>(defs));
             v.extend(fields::<Grouping>(defs));
             v.extend(fields::<HashStats>(defs));
@@ -422,6 +425,17 @@ fn old_io(io: &mut Option<Box<IoTimings>>) {
     }
 }
 
+/// Clears fields of a node's boxed details, dropping the box when nothing is left in it (a
+/// parsed node has no empty box, and plans are compared with `==`).
+fn clear_details(n: &mut Node, clear: impl FnOnce(&mut NodeDetails)) {
+    if let Some(d) = n.details.as_mut() {
+        clear(d);
+        if **d == NodeDetails::default() {
+            n.details = None;
+        }
+    }
+}
+
 fn fit_node(p: &mut Plan, id: usize) {
     let n = &mut p.nodes[id];
     let t = n.node_type().clone();
@@ -522,7 +536,7 @@ fn fit_node(p: &mut Plan, id: usize) {
         || scan.cte_name.is_some();
     let alias_only = matches!(t, NodeType::SubqueryScan | NodeType::ValuesScan);
     if !(relation_object || t == NodeType::FunctionScan) || !object {
-        n.schema = None;
+        clear_details(n, |d| d.schema = None);
     }
     if !object && !alias_only {
         n.alias = None;
@@ -564,39 +578,41 @@ fn fit_node(p: &mut Plan, id: usize) {
         if h.hash_buckets.is_none() {
             n.hash = None;
             if t == NodeType::Hash {
-                n.peak_memory_usage = None;
+                clear_details(n, |d| d.peak_memory_usage = None);
             }
         }
     } else if t == NodeType::Hash {
-        n.peak_memory_usage = None;
+        clear_details(n, |d| d.peak_memory_usage = None);
     }
     if let Some(h) = n.hashagg.as_mut() {
         if h.hashagg_batches.is_none() {
             h.disk_usage = None;
             if t == NodeType::Aggregate {
-                n.peak_memory_usage = None;
+                clear_details(n, |d| d.peak_memory_usage = None);
             }
         } else if h.hashagg_batches <= Some(1) {
             h.disk_usage = None;
         }
     } else if t == NodeType::Aggregate {
-        n.peak_memory_usage = None;
+        clear_details(n, |d| d.peak_memory_usage = None);
     }
     if let Some(m) = n.memoize.as_mut() {
         if m.cache_hits.is_none() && m.cache_misses.is_none() {
             m.cache_evictions = None;
             m.cache_overflows = None;
             if t == NodeType::Memoize {
-                n.peak_memory_usage = None;
+                clear_details(n, |d| d.peak_memory_usage = None);
             }
         }
     } else if t == NodeType::Memoize {
-        n.peak_memory_usage = None;
+        clear_details(n, |d| d.peak_memory_usage = None);
+    }
+    if let Some(ss) = n.scan_stats.as_mut() {
+        if ss.storage.is_none() {
+            ss.maximum_storage = None;
+        }
     }
     if let Some(sc) = n.scan.as_mut() {
-        if sc.storage.is_none() {
-            sc.maximum_storage = None;
-        }
         if sc.sampling_method.is_none() {
             sc.sampling_parameters = None;
             sc.repeatable_seed = None;
@@ -643,7 +659,7 @@ fn fit_node(p: &mut Plan, id: usize) {
     }
     old_io(&mut n.io_timings);
     // §6: workers are numbered from 0; each block starts with what it measured.
-    if let Some(ws) = n.workers.as_mut() {
+    if let Some(ws) = n.details.as_mut().and_then(|d| d.workers.as_mut()) {
         for (i, w) in ws.iter_mut().enumerate() {
             w.worker_number = Some(i as i64);
             w.actual_loops.get_or_insert(1);

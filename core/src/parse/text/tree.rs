@@ -629,7 +629,7 @@ impl<'a> Parser<'a, '_> {
                     let st = self.st();
                     st.frames.truncate(keep);
                     let node = &mut st.plan.nodes[id];
-                    let workers = node.workers.get_or_insert_with(Vec::new);
+                    let workers = node.details_mut().workers.get_or_insert_with(Vec::new);
                     let index = match workers.iter().position(|w| w.worker_number == Some(n)) {
                         Some(i) => i,
                         None => {
@@ -730,7 +730,7 @@ impl<'a> Parser<'a, '_> {
                         self.flush()?;
                         let st = self.st();
                         st.frames.truncate(keep);
-                        if let Some(workers) = st.plan.nodes[id].workers.as_mut() {
+                        if let Some(workers) = workers_mut(&mut st.plan.nodes[id]) {
                             workers[w].jit.get_or_insert_with(Jit::default);
                         }
                         st.frames.push(Frame {
@@ -1127,10 +1127,7 @@ impl PlanState<'_> {
                 Ok(())
             }
             Owner::Worker(id, w) => {
-                let Some(worker) = self.plan.nodes[id]
-                    .workers
-                    .as_mut()
-                    .and_then(|v| v.get_mut(w))
+                let Some(worker) = workers_mut(&mut self.plan.nodes[id]).and_then(|v| v.get_mut(w))
                 else {
                     return Ok(());
                 };
@@ -1158,9 +1155,7 @@ impl PlanState<'_> {
             }
             Owner::WorkerJit(id, w) => {
                 let ev = &mut self.ev;
-                match self.plan.nodes[id]
-                    .workers
-                    .as_mut()
+                match workers_mut(&mut self.plan.nodes[id])
                     .and_then(|v| v.get_mut(w))
                     .and_then(|w| w.jit.as_mut())
                 {
@@ -1244,7 +1239,7 @@ fn node_property(
 }
 
 fn set_worker_actual(node: &mut Node, index: usize, actual: Actual) {
-    let Some(w) = node.workers.as_mut().and_then(|v| v.get_mut(index)) else {
+    let Some(w) = workers_mut(node).and_then(|v| v.get_mut(index)) else {
         return;
     };
     match actual {
@@ -1288,6 +1283,11 @@ impl NodeAndCues {
     }
 }
 
+/// The node's per-worker data, when it has some.
+fn workers_mut(node: &mut Node) -> Option<&mut Vec<Worker>> {
+    node.details.as_mut().and_then(|d| d.workers.as_mut())
+}
+
 /// The node a line describes (§3): the name's qualifiers, the target, the blocks.
 fn make_node(nl: &NodeLine<'_>) -> NodeAndCues {
     let name = &nl.name;
@@ -1321,14 +1321,19 @@ fn make_node(nl: &NodeLine<'_>) -> NodeAndCues {
             .map(|a| a.to_string())
             .or_else(|| object.clone());
         let schema = t.schema.as_ref().map(|s| s.to_string());
+        let set_schema = |n: &mut Node| {
+            if let Some(s) = schema {
+                n.details_mut().schema = Some(s);
+            }
+        };
         match name.target {
             Target::Relation | Target::IndexThenRelation | Target::None => {
                 n.relation_name = object;
-                n.schema = schema;
+                set_schema(&mut n);
             }
             Target::Function => {
                 n.scan.get_or_insert_with(Default::default).function_name = object;
-                n.schema = schema;
+                set_schema(&mut n);
             }
             Target::TableFunction => {
                 n.scan
