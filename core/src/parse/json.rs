@@ -13,6 +13,68 @@ use crate::error::{Error, ErrorKind};
 use crate::model::source::{Item, Peek, Scalar, Source};
 use crate::model::value::clip;
 
+/// Bytes that may start whitespace or a psql frame mark between tokens (see
+/// [`JsonSource::skip_ws`]): space, tab, line feed, carriage return, `+`, `|`, and 0xE2, the
+/// first byte of `│`, `║` and `↵`.
+static WS_START: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    let starts = *b" \t\n\r+|\xE2";
+    while i < starts.len() {
+        t[starts[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+/// How many bytes of a string are scanned a word at a time before handing over to memchr
+/// (keys and most values are short; memchr's setup pays off on long strings only).
+const SHORT_STRING: usize = 32;
+
+/// The offset of the first `"` or `\\` at or after `from`: eight bytes at a time for the first
+/// [`SHORT_STRING`] bytes (no call, no setup), then memchr.
+#[inline(always)]
+fn find_quote_or_backslash(b: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        // A byte of `q` (`s`) is zero where `w` has a quote (backslash); the lowest byte flagged
+        // by the zero-byte test is exact (borrows only propagate towards higher bytes).
+        let q = w ^ (ONES * b'"' as u64);
+        let s = w ^ (ONES * b'\\' as u64);
+        let hit = (q.wrapping_sub(ONES) & !q | s.wrapping_sub(ONES) & !s) & HIGHS;
+        if hit != 0 {
+            return Some(i + (hit.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+        if i - from >= SHORT_STRING {
+            return memchr::memchr2(b'"', b'\\', &b[i..]).map(|off| i + off);
+        }
+    }
+    memchr::memchr2(b'"', b'\\', &b[i..]).map(|off| i + off)
+}
+
+/// The offset of the first byte at or after `from` that is not a space, eight bytes at a time
+/// (the indentation of a line; inlined, unlike the general one in `input::frames`).
+#[inline(always)]
+fn skip_spaces(b: &[u8], from: usize) -> usize {
+    const SPACES: u64 = 0x2020_2020_2020_2020;
+    let mut i = from;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes")) ^ SPACES;
+        if w != 0 {
+            return i + (w.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while b.get(i) == Some(&b' ') {
+        i += 1;
+    }
+    i
+}
+
 /// A cursor over JSON text.
 pub(crate) struct JsonSource<'a> {
     text: &'a str,
@@ -65,15 +127,38 @@ impl<'a> JsonSource<'a> {
     /// Skips whitespace and the marks psql draws around values (`+`/`↵` continuations,
     /// `|`/`│`/`║` borders).
     ///
+    /// Inlined for the usual cases, which cost a table lookup or two: nothing to skip (before
+    /// `,`, `:`, after `{`), or the one space after `:`. Line breaks and indentation go to
+    /// [`Self::skip_ws_run`].
+    #[inline(always)]
+    fn skip_ws(&mut self) {
+        let b = self.bytes;
+        let pos = self.pos;
+        if let Some(&c) = b.get(pos) {
+            if !WS_START[c as usize] {
+                return;
+            }
+            if c == b' ' && b.get(pos + 1).is_some_and(|&d| !WS_START[d as usize]) {
+                self.pos = pos + 1;
+                return;
+            }
+        } else {
+            return;
+        }
+        self.skip_ws_run();
+    }
+
+    /// The general case of [`Self::skip_ws`]: a run of whitespace and frame marks.
+    ///
     /// PostgreSQL indents its JSON deeply (most of a plan's bytes are indentation), so runs of
     /// spaces are skipped eight bytes at a time.
-    fn skip_ws(&mut self) {
+    fn skip_ws_run(&mut self) {
         let b = self.bytes;
         let mut pos = self.pos;
         loop {
-            pos = crate::input::frames::skip_spaces(b, pos);
             match b.get(pos) {
-                Some(b' ' | b'\t' | b'\n' | b'\r' | b'+' | b'|') => pos += 1,
+                Some(b' ' | b'\n') => pos = skip_spaces(b, pos + 1),
+                Some(b'\t' | b'\r' | b'+' | b'|') => pos += 1,
                 Some(0xE2)
                     if matches!(
                         b.get(pos + 1..pos + 3),
@@ -132,6 +217,7 @@ impl<'a> JsonSource<'a> {
 
     /// Handles the separator before a member: `,` unless it is the first one.
     /// Returns `false` when the container closes (`close`) instead.
+    #[inline(always)]
     fn member_start(&mut self, close: u8, what: &str) -> Result<bool, Error> {
         self.skip_ws();
         let first = *self.stack.last().expect("inside a container");
@@ -169,22 +255,36 @@ impl<'a> JsonSource<'a> {
         Ok(true)
     }
 
-    /// Reads the string at the cursor (which is at `"`).
+    /// Reads the string at the cursor (which is at `"`): borrowed from the input when it has
+    /// no escape (the usual case, found by one scan).
+    #[inline(always)]
     fn string(&mut self) -> Result<Cow<'a, str>, Error> {
+        let start = self.pos + 1;
+        match find_quote_or_backslash(self.bytes, start) {
+            Some(j) if self.bytes[j] == b'"' => {
+                self.pos = j + 1;
+                Ok(Cow::Borrowed(&self.text[start..j]))
+            }
+            _ => self.escaped_string(),
+        }
+    }
+
+    /// [`Self::string`] for a string with escapes (or without its closing quote).
+    #[cold]
+    fn escaped_string(&mut self) -> Result<Cow<'a, str>, Error> {
         let open = self.pos;
         let start = self.pos + 1;
         let b = self.bytes;
         let mut i = start;
         let mut owned: Option<String> = None;
         loop {
-            let Some(off) = memchr::memchr2(b'"', b'\\', &b[i..]) else {
+            let Some(j) = find_quote_or_backslash(b, i) else {
                 return Err(self.err(
                     ErrorKind::Syntax,
                     open,
                     "unterminated string: the closing '\"' is missing",
                 ));
             };
-            let j = i + off;
             if b[j] == b'"' {
                 self.pos = j + 1;
                 return Ok(match owned {
@@ -253,15 +353,39 @@ impl<'a> JsonSource<'a> {
         Ok(at + 6)
     }
 
+    /// Reads the number at the cursor (its raw text: the field's type converts it), in one
+    /// pass over its bytes.
+    #[inline]
     fn number(&mut self) -> Result<&'a str, Error> {
         let start = self.pos;
         let b = self.bytes;
-        let mut i = start;
-        while i < b.len() && matches!(b[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
+        // The usual shape first (`-`? digits [`.` digits]), then whatever else a number may
+        // hold (an exponent; odd spellings are checked by the field's conversion).
+        let digit_run = |mut i: usize| {
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            i
+        };
+        let mut i = start + usize::from(b.get(start) == Some(&b'-'));
+        let int_end = digit_run(i);
+        let mut digits = int_end > i;
+        i = int_end;
+        if b.get(i) == Some(&b'.') {
+            let frac_end = digit_run(i + 1);
+            digits |= frac_end > i + 1;
+            i = frac_end;
+        }
+        while let Some(&c) = b.get(i) {
+            match c {
+                b'0'..=b'9' => digits = true,
+                b'-' | b'+' | b'.' | b'e' | b'E' => {}
+                _ => break,
+            }
             i += 1;
         }
         let n = &self.text[start..i];
-        if !n.bytes().any(|c| c.is_ascii_digit()) {
+        if !digits {
             return Err(self.err(
                 ErrorKind::Syntax,
                 start,
@@ -334,7 +458,10 @@ impl<'a> Source<'a> for JsonSource<'a> {
             });
         }
         let key = self.string()?;
-        self.expect(b':', "':' after the key")?;
+        match self.bytes.get(self.pos) {
+            Some(b':') => self.pos += 1,
+            _ => self.expect(b':', "':' after the key")?,
+        }
         Ok(Some(key))
     }
 
