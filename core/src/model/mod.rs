@@ -164,7 +164,7 @@ impl<K: Copy> KeyIndex<K> {
         let mut i = (key_hash(key.as_bytes()) >> self.shift) as usize;
         loop {
             let (k, field) = self.slots[i];
-            if k.len() == key.len() && k == key {
+            if k.len() == key.len() && same_bytes(k.as_bytes(), key.as_bytes()) {
                 return field;
             }
             if k.is_empty() {
@@ -173,6 +173,25 @@ impl<K: Copy> KeyIndex<K> {
             i = (i + 1) & mask;
         }
     }
+}
+
+/// Whether two byte strings of the same length are equal, compared a word at a time without a
+/// call (keys are 4–30 bytes: `memcmp`'s setup would cost more than the comparison).
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n < 8 || b.len() != n {
+        return a == b;
+    }
+    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("8 bytes"));
+    let mut i = 0;
+    while i + 8 < n {
+        if word(a, i) != word(b, i) {
+            return false;
+        }
+        i += 8;
+    }
+    word(a, n - 8) == word(b, n - 8)
 }
 
 /// The hash of [`KeyIndex`]: length, first and last eight bytes (overlapping for short keys).
