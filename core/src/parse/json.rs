@@ -537,3 +537,111 @@ impl<'a> Source<'a> for JsonSource<'a> {
         self.err(kind, self.last, message)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every JSON and YAML file of the corpus (the fast paths are checked on real plans).
+    fn corpus_files(ext: &str) -> Vec<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus");
+        let mut out = Vec::new();
+        let mut dirs = vec![root];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("the corpus is there") {
+                let path = entry.expect("a directory entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.to_string_lossy().ends_with(ext) {
+                    out.push(std::fs::read_to_string(&path).expect("corpus files are UTF-8"));
+                }
+            }
+        }
+        assert!(out.len() > 100, "only {} corpus files", out.len());
+        out
+    }
+
+    /// The number scan before its fast path: any run of number bytes with a digit in it.
+    fn number_end_general(b: &[u8], start: usize) -> Option<usize> {
+        let mut i = start;
+        while i < b.len() && matches!(b[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
+            i += 1;
+        }
+        b[start..i].iter().any(u8::is_ascii_digit).then_some(i)
+    }
+
+    #[test]
+    fn fast_paths_equal_the_general_ones_on_the_corpus() {
+        let files = corpus_files(".json");
+        for text in &files {
+            let b = text.as_bytes();
+            for at in 0..b.len() {
+                // Whitespace: the inlined fast path against the general loop.
+                let mut fast = JsonSource::new(text);
+                fast.seek(at);
+                fast.skip_ws();
+                let mut general = JsonSource::new(text);
+                general.seek(at);
+                general.skip_ws_run();
+                assert_eq!(fast.pos, general.pos, "whitespace at {at}");
+                // Strings: the word-at-a-time scan against memchr.
+                if b[at] == b'"' {
+                    assert_eq!(
+                        find_quote_or_backslash(b, at + 1),
+                        memchr::memchr2(b'"', b'\\', &b[at + 1..]).map(|i| at + 1 + i),
+                        "string at {at}"
+                    );
+                }
+                // Numbers (where a value may start): one pass against the general scan.
+                if matches!(b[at], b'-' | b'0'..=b'9')
+                    && matches!(b[..at].last(), Some(b' ' | b'[' | b':'))
+                {
+                    let mut src = JsonSource::new(text);
+                    src.seek(at);
+                    let fast = src.number().ok().map(|_| src.pos);
+                    assert_eq!(fast, number_end_general(b, at), "number at {at}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn key_index_answers_every_corpus_key() {
+        // Every distinct key of the corpus's JSON plans, numbered: the table must give each its
+        // number back, and nothing for near misses (one byte more, one byte less, one changed).
+        let mut keys: Vec<&'static str> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for text in corpus_files(".json") {
+            let text: &'static str = Box::leak(text.into_boxed_str());
+            let b = text.as_bytes();
+            let mut i = 0;
+            while let Some(off) = memchr::memmem::find(&b[i..], b"\": ") {
+                let end = i + off;
+                if let Some(open) = memchr::memrchr(b'"', &b[..end]) {
+                    let key = &text[open + 1..end];
+                    if !key.contains('\\') && seen.insert(key) {
+                        keys.push(key);
+                    }
+                }
+                i = end + 3;
+            }
+        }
+        assert!(keys.len() > 100, "{} keys", keys.len());
+        let entries: Vec<(&'static str, usize)> = keys.iter().copied().zip(0..).collect();
+        let index = crate::model::KeyIndex::new(&entries);
+        for &(key, n) in &entries {
+            assert_eq!(index.get(key), Some(n), "{key:?}");
+            let longer = format!("{key}x");
+            let shorter = &key[..key.len() - 1];
+            let mut changed = key.as_bytes().to_vec();
+            changed[0] ^= 0x20;
+            let changed = String::from_utf8_lossy(&changed).into_owned();
+            for miss in [longer.as_str(), shorter, changed.as_str()] {
+                if !seen.contains(miss) {
+                    assert_eq!(index.get(miss), None, "{miss:?}");
+                }
+            }
+        }
+        assert_eq!(index.get(""), None);
+    }
+}
