@@ -127,22 +127,45 @@ fn pad_short(out: &mut String, scratch: &mut String, v: Option<f64>, width: usiz
     }
 }
 
+/// Appends `n` spaces (from a constant: no per-character encoding).
+fn push_spaces(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                                                ";
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
+    }
+}
+
+/// How many characters `s` has (what the formatter pads by); ASCII counted by length.
+fn char_count(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
+}
+
+/// `str::trim_end` for a report line: ASCII whitespace cut by bytes; Unicode `trim_end` only
+/// when what is left ends in a non-ASCII character (same result).
+fn trim_line_end(s: &str) -> &str {
+    let t = s.trim_end_matches(|c: char| c.is_ascii_whitespace());
+    match t.as_bytes().last() {
+        Some(&c) if !c.is_ascii() || c == 0x0b => t.trim_end(),
+        _ => t,
+    }
+}
+
 /// Appends `s` right-aligned in `width` characters (what `{:>width$}` prints).
 fn pad_left(out: &mut String, s: &str, width: usize) {
-    out.extend(std::iter::repeat_n(
-        ' ',
-        width.saturating_sub(s.chars().count()),
-    ));
+    push_spaces(out, width.saturating_sub(char_count(s)));
     out.push_str(s);
 }
 
 /// Appends `s` left-aligned in `width` characters (what `{:<width$}` prints).
 fn pad_right(out: &mut String, s: &str, width: usize) {
     out.push_str(s);
-    out.extend(std::iter::repeat_n(
-        ' ',
-        width.saturating_sub(s.chars().count()),
-    ));
+    push_spaces(out, width.saturating_sub(char_count(s)));
 }
 
 /// Appends a 10-cell bar for a share (eighths of a cell).
@@ -155,7 +178,7 @@ fn push_bar(s: &mut String, share: f64) {
         s.push(PARTS[eighths % 8]);
     }
     // Padded to 10 cells (what `{:<10}` does), without the formatter.
-    s.extend(std::iter::repeat_n(' ', 10usize.saturating_sub(cells)));
+    push_spaces(s, 10usize.saturating_sub(cells));
 }
 
 /// Renders the analysis of one plan (`index` is 0-based; `count` plans in the input).
@@ -247,7 +270,7 @@ fn tree(out: &mut String, plan: &Plan, a: &Analysis, st: Style) {
             labels.push_str("] ");
         }
         labels.push_str(&rules::label(node));
-        let chars = labels[start..].chars().count();
+        let chars = char_count(&labels[start..]);
         label_span.push((start, labels.len(), chars));
     }
     let width = label_span
@@ -298,7 +321,7 @@ fn tree(out: &mut String, plan: &Plan, a: &Analysis, st: Style) {
             line.push('…');
         } else {
             line.push_str(full);
-            line.extend(std::iter::repeat_n(' ', width - chars));
+            push_spaces(&mut line, width - chars);
         }
         if timed {
             match (m.self_time_ms, m.self_time_share) {
@@ -378,8 +401,8 @@ fn tree(out: &mut String, plan: &Plan, a: &Analysis, st: Style) {
                     push_short(&mut line, v as f64);
                 }
             }
-            let used = line[start..].chars().count();
-            line.extend(std::iter::repeat_n(' ', 20usize.saturating_sub(used)));
+            let used = char_count(&line[start..]);
+            push_spaces(&mut line, 20usize.saturating_sub(used));
         }
         for f in findings_at[node.id].iter().map(|&i| &a.findings[i]) {
             let mark = match f.severity {
@@ -391,9 +414,9 @@ fn tree(out: &mut String, plan: &Plan, a: &Analysis, st: Style) {
             line.push_str(&st.severity(f.severity, &format!("{mark} {}", f.rule)));
         }
         if m.never_executed {
-            let _ = writeln!(out, "{}", st.dim(&line).trim_end());
+            let _ = writeln!(out, "{}", trim_line_end(&st.dim(&line)));
         } else {
-            out.push_str(line.trim_end());
+            out.push_str(trim_line_end(&line));
             out.push('\n');
         }
     }
