@@ -328,13 +328,12 @@ fn tree(out: &mut String, plan: &Plan, a: &Analysis, st: Style) {
                 (Some(ms), Some(sh)) if !m.never_executed => {
                     bar.clear();
                     push_bar(&mut bar, sh);
-                    let b = &bar;
                     let b = if sh >= 0.5 {
-                        st.paint("31", &b)
+                        st.paint("31", &bar)
                     } else if sh >= 0.1 {
-                        st.paint("33", &b)
+                        st.paint("33", &bar)
                     } else {
-                        st.dim(&b)
+                        st.dim(&bar)
                     };
                     line.push_str("  ");
                     pad_left(&mut line, &fmt_ms(ms), 9);
