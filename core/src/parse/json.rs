@@ -10,6 +10,7 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use crate::error::{Error, ErrorKind};
+use crate::input::frames::skip_spaces;
 use crate::model::source::{Item, Peek, Scalar, Source};
 use crate::model::value::clip;
 
@@ -54,25 +55,6 @@ fn find_quote_or_backslash(b: &[u8], from: usize) -> Option<usize> {
         }
     }
     memchr::memchr2(b'"', b'\\', &b[i..]).map(|off| i + off)
-}
-
-/// The offset of the first byte at or after `from` that is not a space, eight bytes at a time
-/// (the indentation of a line; inlined, unlike the general one in `input::frames`).
-#[inline(always)]
-fn skip_spaces(b: &[u8], from: usize) -> usize {
-    const SPACES: u64 = 0x2020_2020_2020_2020;
-    let mut i = from;
-    while let Some(chunk) = b.get(i..i + 8) {
-        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes")) ^ SPACES;
-        if w != 0 {
-            return i + (w.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    while b.get(i) == Some(&b' ') {
-        i += 1;
-    }
-    i
 }
 
 /// A cursor over JSON text.
