@@ -43,8 +43,31 @@ impl Style {
     }
 }
 
-/// A short count: `950`, `12k`, `3.4M`.
+/// A short count: `950`, `12k`, `3.4M` (what [`push_short`] appends).
+#[cfg(test)]
 fn short(v: f64) -> String {
+    let mut s = String::new();
+    push_short(&mut s, v);
+    s
+}
+
+/// Appends the decimal digits of `n` (what `{n}` prints, without the formatter).
+fn push_u64(out: &mut String, mut n: u64) {
+    let mut buf = [0u8; 20];
+    let mut i = buf.len();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(buf[i..].iter().map(|&d| d as char));
+}
+
+/// Appends a short count: `950`, `12k`, `3.4M`.
+fn push_short(out: &mut String, v: f64) {
     // Whole counts below a million (rows, loops, blocks: nearly every call) in integer
     // arithmetic, which gives what the float formatter gives except on a tie (…50 hundreds,
     // …500 thousands: there the formatter rounds the binary quotient, so it decides). The
@@ -52,68 +75,110 @@ fn short(v: f64) -> String {
     if v.fract() == 0.0 && v.is_sign_positive() && v < 1e6 {
         let n = v as u64;
         if n < 1_000 {
-            return n.to_string();
+            push_u64(out, n);
+            return;
         }
         if n < 10_000 {
             let (tenths, rest) = (n / 100, n % 100);
             if rest != 50 {
                 let t = tenths + u64::from(rest > 50);
-                return format!("{}.{}k", t / 10, t % 10);
+                push_u64(out, t / 10);
+                out.push('.');
+                push_u64(out, t % 10);
+                out.push('k');
+                return;
             }
         } else {
             let (k, rest) = (n / 1000, n % 1000);
             if rest != 500 {
-                return format!("{}k", k + u64::from(rest > 500));
+                push_u64(out, k + u64::from(rest > 500));
+                out.push('k');
+                return;
             }
         }
     }
     let a = v.abs();
-    if a >= 1e9 {
-        format!("{:.1}G", v / 1e9)
+    let _ = if a >= 1e9 {
+        write!(out, "{:.1}G", v / 1e9)
     } else if a >= 1e6 {
-        format!("{:.1}M", v / 1e6)
+        write!(out, "{:.1}M", v / 1e6)
     } else if a >= 1e4 {
-        format!("{:.0}k", v / 1e3)
+        write!(out, "{:.0}k", v / 1e3)
     } else if a >= 1e3 {
-        format!("{:.1}k", v / 1e3)
+        write!(out, "{:.1}k", v / 1e3)
     } else if v.fract() != 0.0 {
-        format!("{v:.1}")
+        write!(out, "{v:.1}")
     } else {
-        format!("{v:.0}")
+        write!(out, "{v:.0}")
+    };
+}
+
+/// Appends a short count right-aligned in `width` characters (`scratch`: a reused buffer).
+fn pad_short(out: &mut String, scratch: &mut String, v: Option<f64>, width: usize, left: bool) {
+    scratch.clear();
+    match v {
+        Some(v) => push_short(scratch, v),
+        None => scratch.push('-'),
+    }
+    if left {
+        pad_right(out, scratch, width);
+    } else {
+        pad_left(out, scratch, width);
+    }
+}
+
+/// Appends `n` spaces (from a constant: no per-character encoding).
+fn push_spaces(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                                                ";
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
+    }
+}
+
+/// How many characters `s` has (what the formatter pads by); ASCII counted by length.
+fn char_count(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
+}
+
+/// `str::trim_end` for a report line: ASCII whitespace cut by bytes; Unicode `trim_end` only
+/// when what is left ends in a non-ASCII character (same result).
+fn trim_line_end(s: &str) -> &str {
+    let t = s.trim_end_matches(|c: char| c.is_ascii_whitespace());
+    match t.as_bytes().last() {
+        Some(&c) if !c.is_ascii() || c == 0x0b => t.trim_end(),
+        _ => t,
     }
 }
 
 /// Appends `s` right-aligned in `width` characters (what `{:>width$}` prints).
 fn pad_left(out: &mut String, s: &str, width: usize) {
-    out.extend(std::iter::repeat_n(
-        ' ',
-        width.saturating_sub(s.chars().count()),
-    ));
+    push_spaces(out, width.saturating_sub(char_count(s)));
     out.push_str(s);
 }
 
 /// Appends `s` left-aligned in `width` characters (what `{:<width$}` prints).
 fn pad_right(out: &mut String, s: &str, width: usize) {
     out.push_str(s);
-    out.extend(std::iter::repeat_n(
-        ' ',
-        width.saturating_sub(s.chars().count()),
-    ));
+    push_spaces(out, width.saturating_sub(char_count(s)));
 }
 
-/// A 10-cell bar for a share (eighths of a cell).
-fn bar(share: f64) -> String {
+/// Appends a 10-cell bar for a share (eighths of a cell).
+fn push_bar(s: &mut String, share: f64) {
     const PARTS: [char; 8] = [' ', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
     let eighths = (share.clamp(0.0, 1.0) * 80.0).round() as usize;
-    let mut s = String::with_capacity(32);
     let cells = eighths / 8 + usize::from(eighths % 8 > 0);
     s.extend(std::iter::repeat_n('█', eighths / 8));
     if eighths % 8 > 0 {
         s.push(PARTS[eighths % 8]);
     }
     // Padded to 10 cells (what `{:<10}` does), without the formatter.
-    s.extend(std::iter::repeat_n(' ', 10usize.saturating_sub(cells)));
-    s
+    push_spaces(s, 10usize.saturating_sub(cells));
 }
 
 /// Renders the analysis of one plan (`index` is 0-based; `count` plans in the input).
@@ -181,41 +246,36 @@ fn index_suggestions(out: &mut String, a: &Analysis, st: Style) {
 fn tree(out: &mut String, plan: &Plan, a: &Analysis, st: Style) {
     let n = plan.nodes.len();
     // Tree prefixes, computed top-down (the arena is in pre-order): what a node's children
-    // continue with, and each node's own connector.
-    let mut cont: Vec<String> = vec![String::new(); n];
-    let mut labels: Vec<String> = Vec::with_capacity(n);
+    // continue with, and each node's label with its own connector. Both are kept in one
+    // buffer each, by span (no allocation per node).
+    let mut cont: Vec<u8> = Vec::new();
+    let mut cont_span: Vec<(usize, usize)> = vec![(0, 0); n];
+    let mut labels = String::with_capacity(n * 32);
+    let mut label_span: Vec<(usize, usize, usize)> = Vec::with_capacity(n);
     for node in &plan.nodes {
-        let (own, next) = match node.parent {
-            None => (String::new(), String::new()),
-            Some(p) => {
-                let last = plan.nodes[p].children.last() == Some(&node.id);
-                let base = &cont[p];
-                let joined = |tail: &str| {
-                    let mut s = String::with_capacity(base.len() + tail.len());
-                    s.push_str(base);
-                    s.push_str(tail);
-                    s
-                };
-                (
-                    joined(if last { "└─ " } else { "├─ " }),
-                    joined(if last { "   " } else { "│  " }),
-                )
-            }
-        };
-        cont[node.id] = next;
-        let label = rules::label(node);
-        let mut full = own;
-        if let Some(name) = &node.subplan_name {
-            full.push('[');
-            full.push_str(name);
-            full.push_str("] ");
+        let start = labels.len();
+        if let Some(p) = node.parent {
+            let last = plan.nodes[p].children.last() == Some(&node.id);
+            let (from, to) = cont_span[p];
+            labels.push_str(std::str::from_utf8(&cont[from..to]).expect("prefixes are UTF-8"));
+            labels.push_str(if last { "└─ " } else { "├─ " });
+            let at = cont.len();
+            cont.extend_from_within(from..to);
+            cont.extend_from_slice(if last { "   " } else { "│  " }.as_bytes());
+            cont_span[node.id] = (at, cont.len());
         }
-        full.push_str(&label);
-        labels.push(full);
+        if let Some(name) = &node.subplan_name {
+            labels.push('[');
+            labels.push_str(name);
+            labels.push_str("] ");
+        }
+        labels.push_str(&rules::label(node));
+        let chars = char_count(&labels[start..]);
+        label_span.push((start, labels.len(), chars));
     }
-    let width = labels
+    let width = label_span
         .iter()
-        .map(|l| l.chars().count())
+        .map(|&(_, _, chars)| chars)
         .max()
         .unwrap_or(0)
         .clamp(20, 70);
@@ -242,31 +302,38 @@ fn tree(out: &mut String, plan: &Plan, a: &Analysis, st: Style) {
             findings_at[id].push(i);
         }
     }
-    // One line buffer for every node (a 10,000-node plan prints 10,000 lines).
+    // One line buffer for every node (a 10,000-node plan prints 10,000 lines), and one for
+    // the numbers in it.
     let mut line = String::new();
+    let mut scratch = String::new();
+    let mut bar = String::new();
     for node in &plan.nodes {
         let m = &a.nodes[node.id];
         line.clear();
-        let _ = write!(line, "{:>4}  ", node.id);
-        let full = &labels[node.id];
-        let chars = full.chars().count();
+        scratch.clear();
+        push_u64(&mut scratch, node.id as u64);
+        pad_left(&mut line, &scratch, 4);
+        line.push_str("  ");
+        let (from, to, chars) = label_span[node.id];
+        let full = &labels[from..to];
         if chars > width {
             line.extend(full.chars().take(width - 1));
             line.push('…');
         } else {
             line.push_str(full);
-            line.extend(std::iter::repeat_n(' ', width - chars));
+            push_spaces(&mut line, width - chars);
         }
         if timed {
             match (m.self_time_ms, m.self_time_share) {
                 (Some(ms), Some(sh)) if !m.never_executed => {
-                    let b = bar(sh);
+                    bar.clear();
+                    push_bar(&mut bar, sh);
                     let b = if sh >= 0.5 {
-                        st.paint("31", &b)
+                        st.paint("31", &bar)
                     } else if sh >= 0.1 {
-                        st.paint("33", &b)
+                        st.paint("33", &bar)
                     } else {
-                        st.dim(&b)
+                        st.dim(&bar)
                     };
                     line.push_str("  ");
                     pad_left(&mut line, &fmt_ms(ms), 9);
@@ -284,8 +351,6 @@ fn tree(out: &mut String, plan: &Plan, a: &Analysis, st: Style) {
             if m.never_executed {
                 let _ = write!(line, "   {:<22}", "never executed");
             } else {
-                let act = node.actual_rows.map(short).unwrap_or_else(|| "-".into());
-                let est = node.plan_rows.map(short).unwrap_or_else(|| "-".into());
                 line.push_str("   ");
                 match (m.estimate_factor, m.estimate_direction) {
                     (Some(f), Some(d)) if f >= 10.0 => {
@@ -294,24 +359,29 @@ fn tree(out: &mut String, plan: &Plan, a: &Analysis, st: Style) {
                         } else {
                             "↓"
                         };
-                        line.push_str(&st.paint("35", &format!("{act:>8} / {est:<8}{arrow}")));
+                        let mut cell = String::new();
+                        pad_short(&mut cell, &mut scratch, node.actual_rows, 8, false);
+                        cell.push_str(" / ");
+                        pad_short(&mut cell, &mut scratch, node.plan_rows, 8, true);
+                        cell.push_str(arrow);
+                        line.push_str(&st.paint("35", &cell));
                     }
                     _ => {
-                        pad_left(&mut line, &act, 8);
+                        pad_short(&mut line, &mut scratch, node.actual_rows, 8, false);
                         line.push_str(" / ");
-                        pad_right(&mut line, &est, 8);
+                        pad_short(&mut line, &mut scratch, node.plan_rows, 8, true);
                         line.push(' ');
                     }
                 }
                 if let Some(l) = node.actual_loops {
-                    pad_left(&mut line, &short(l as f64), 6);
+                    pad_short(&mut line, &mut scratch, Some(l as f64), 6, false);
                 } else {
                     line.push_str("      ");
                 }
             }
         } else {
-            let est = node.plan_rows.map(short).unwrap_or_else(|| "-".into());
-            let _ = write!(line, "   {est:>8}");
+            line.push_str("   ");
+            pad_short(&mut line, &mut scratch, node.plan_rows, 8, false);
         }
         if let Some(b) = m.self_buffers {
             line.push_str("  ");
@@ -327,11 +397,11 @@ fn tree(out: &mut String, plan: &Plan, a: &Analysis, st: Style) {
                     }
                     line.push_str(word);
                     line.push(' ');
-                    line.push_str(&short(v as f64));
+                    push_short(&mut line, v as f64);
                 }
             }
-            let used = line[start..].chars().count();
-            line.extend(std::iter::repeat_n(' ', 20usize.saturating_sub(used)));
+            let used = char_count(&line[start..]);
+            push_spaces(&mut line, 20usize.saturating_sub(used));
         }
         for f in findings_at[node.id].iter().map(|&i| &a.findings[i]) {
             let mark = match f.severity {
@@ -343,9 +413,9 @@ fn tree(out: &mut String, plan: &Plan, a: &Analysis, st: Style) {
             line.push_str(&st.severity(f.severity, &format!("{mark} {}", f.rule)));
         }
         if m.never_executed {
-            let _ = writeln!(out, "{}", st.dim(&line).trim_end());
+            let _ = writeln!(out, "{}", trim_line_end(&st.dim(&line)));
         } else {
-            out.push_str(line.trim_end());
+            out.push_str(trim_line_end(&line));
             out.push('\n');
         }
     }

@@ -33,6 +33,7 @@ fn is_record_header(t: &str) -> bool {
 
 /// The offset of the first byte at or after `from` that is not a space: eight bytes at a time,
 /// the last word's spaces counted at once (indentation is most of a deep plan's bytes).
+#[inline(always)]
 pub(crate) fn skip_spaces(b: &[u8], from: usize) -> usize {
     let mut i = from;
     while let Some(chunk) = b.get(i..i + 8) {

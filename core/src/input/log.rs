@@ -108,7 +108,7 @@ fn is_csv_record_start(line: &str) -> bool {
 
 /// What kind of log `text` is, if it holds an auto_explain entry.
 pub fn kind(text: &str) -> Option<LogKind> {
-    let finder = memchr::memmem::Finder::new(PLAN_HEADER_END.as_bytes());
+    let finder = super::static_finder!(PLAN_HEADER_END.as_bytes());
     let (mut prev, mut line_start) = (0, 0);
     // The first entry decides; a few hundred false candidates before it is already absurd, so
     // the search stops there (bounded work however the input looks).

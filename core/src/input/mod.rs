@@ -4,6 +4,17 @@
 //! Every transformation that removes characters records where, so that an error found in the
 //! cleaned text is reported at the line and column of the caller's original input.
 
+/// A substring searcher for a constant needle, built on first use and kept (building one costs
+/// more than searching a typical plan for it).
+macro_rules! static_finder {
+    ($needle:expr) => {{
+        static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+            std::sync::LazyLock::new(|| memchr::memmem::Finder::new($needle));
+        &*FINDER
+    }};
+}
+pub(crate) use static_finder;
+
 pub(crate) mod document;
 pub mod log;
 
@@ -280,29 +291,31 @@ pub(crate) fn sniff(text: &str) -> Result<Format, Error> {
         return Ok(Format::Log);
     }
     let bytes = text.as_bytes();
-    let json = memchr::memmem::find(bytes, b"\"Node Type\"");
+    let json = static_finder!(b"\"Node Type\"").find(bytes);
     // Each later sign is only looked for before the earliest one found so far (it could not
     // win after it): a 13 MB JSON plan is not searched end to end for XML and YAML spellings.
     let before =
         |at: Option<usize>| &bytes[..at.map_or(bytes.len(), |i| (i + 64).min(bytes.len()))];
     let xml = [
-        &b"<Node-Type>"[..],
-        b"<explain xmlns=\"http://www.postgresql.org/2009/explain\"",
+        static_finder!(b"<Node-Type>"),
+        static_finder!(b"<explain xmlns=\"http://www.postgresql.org/2009/explain\""),
     ]
     .iter()
-    .filter_map(|m| memchr::memmem::find(before(json), m))
+    .filter_map(|f| f.find(before(json)))
     .min();
     // YAML: `Node Type: ` with only indentation, `- ` and psql borders before it on its line
     // (looked at backwards, stopping at the first other byte: linear even on one long line).
     let earliest = [json, xml].into_iter().flatten().min();
-    let yaml = memchr::memmem::find_iter(before(earliest), b"Node Type: ").find(|&i| {
-        bytes[..i]
-            .iter()
-            .rev()
-            .take_while(|&&b| b != b'\n')
-            // ' ', '-', TAB, '|', '+', and the UTF-8 bytes of '│' and '║'.
-            .all(|b| b" -\t|+\xE2\x94\x95\x82\x91".contains(b))
-    });
+    let yaml = static_finder!(b"Node Type: ")
+        .find_iter(before(earliest))
+        .find(|&i| {
+            bytes[..i]
+                .iter()
+                .rev()
+                .take_while(|&&b| b != b'\n')
+                // ' ', '-', TAB, '|', '+', and the UTF-8 bytes of '│' and '║'.
+                .all(|b| b" -\t|+\xE2\x94\x95\x82\x91".contains(b))
+        });
     // A TEXT node line only counts before the first structured sign (which is near the start).
     let limit = [json, xml, yaml]
         .into_iter()

@@ -329,16 +329,15 @@ macro_rules! properties {
             ];
 
             fn lookup(key: &str) -> Option<$Key> {
-                static MAP: std::sync::OnceLock<rustc_hash::FxHashMap<&'static str, $Key>> =
+                static MAP: std::sync::OnceLock<$crate::model::KeyIndex<$Key>> =
                     std::sync::OnceLock::new();
                 MAP.get_or_init(|| {
-                    let mut map = rustc_hash::FxHashMap::default();
-                    $crate::model::index_keys(&mut map, Self::FIELDS, $Key::Own);
-                    $( $crate::model::index_keys(&mut map, <$Gty as $crate::model::Properties>::FIELDS, $Key::$gfield); )*
-                    map
+                    let mut entries = Vec::new();
+                    $crate::model::index_keys(&mut entries, Self::FIELDS, $Key::Own);
+                    $( $crate::model::index_keys(&mut entries, <$Gty as $crate::model::Properties>::FIELDS, $Key::$gfield); )*
+                    $crate::model::KeyIndex::new(&entries)
                 })
                 .get(key)
-                .copied()
             }
 
             fn read_key<'a, S: $crate::model::source::Source<'a>>(

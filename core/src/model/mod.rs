@@ -103,19 +103,119 @@ pub trait Properties: Default + 'static {
     fn extra_mut(&mut self) -> Option<&mut Extra>;
 }
 
-/// Adds every key of `fields` (and its XML spelling) to a lookup map.
+/// Adds every key of `fields` (and its XML spelling) to a lookup table's entries.
 pub(crate) fn index_keys<F: Copy, K: Copy>(
-    map: &mut rustc_hash::FxHashMap<&'static str, K>,
+    entries: &mut Vec<(&'static str, K)>,
     fields: &'static [FieldInfo<F>],
     wrap: impl Fn(F) -> K,
 ) {
     for f in fields {
-        map.insert(f.key, wrap(f.field));
+        entries.push((f.key, wrap(f.field)));
         let xml = xml_name(f.key);
         if xml != f.key {
-            map.insert(Box::leak(xml.into_boxed_str()), wrap(f.field));
+            entries.push((Box::leak(xml.into_boxed_str()), wrap(f.field)));
         }
     }
+}
+
+/// A server key → field table (what [`Properties::lookup`] answers from), built once per type.
+///
+/// Open addressing over a hash of the key's length and its first and last eight bytes (two
+/// loads and a multiply, where a general hasher walks every byte): every parser looks up every
+/// key of every node here, so this is on the hot path of JSON, YAML and XML parsing. Four
+/// times as many slots as keys keep probe sequences short.
+pub(crate) struct KeyIndex<K> {
+    /// `(key, field)`; `""` marks an empty slot (no server key is empty).
+    slots: Box<[(&'static str, Option<K>)]>,
+    /// How far the hash is shifted right to index `slots` (64 − log2 of its length).
+    shift: u32,
+}
+
+impl<K: Copy> KeyIndex<K> {
+    /// A table of `entries` (a repeated key keeps its last field, as a map's `insert` would).
+    pub(crate) fn new(entries: &[(&'static str, K)]) -> Self {
+        let bits = (entries.len().max(1) * 4)
+            .next_power_of_two()
+            .trailing_zeros();
+        let mut slots = vec![("", None); 1 << bits].into_boxed_slice();
+        let shift = 64 - bits;
+        for &(key, field) in entries {
+            let mut i = (key_hash(key.as_bytes()) >> shift) as usize;
+            loop {
+                match slots[i] {
+                    (k, _) if k.is_empty() || k == key => {
+                        slots[i] = (key, Some(field));
+                        break;
+                    }
+                    _ => i = (i + 1) & (slots.len() - 1),
+                }
+            }
+        }
+        KeyIndex { slots, shift }
+    }
+
+    /// The field of a server key.
+    #[inline]
+    pub(crate) fn get(&self, key: &str) -> Option<K> {
+        if key.is_empty() {
+            return None;
+        }
+        let mask = self.slots.len() - 1;
+        let mut i = (key_hash(key.as_bytes()) >> self.shift) as usize;
+        loop {
+            let (k, field) = self.slots[i];
+            if k.len() == key.len() && same_bytes(k.as_bytes(), key.as_bytes()) {
+                return field;
+            }
+            if k.is_empty() {
+                return None;
+            }
+            i = (i + 1) & mask;
+        }
+    }
+}
+
+/// Whether two byte strings of the same length are equal, compared a word at a time without a
+/// call (keys are 4–30 bytes: `memcmp`'s setup would cost more than the comparison).
+#[inline(always)]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    let n = a.len();
+    if n < 8 || b.len() != n {
+        return a == b;
+    }
+    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("8 bytes"));
+    let mut i = 0;
+    while i + 8 < n {
+        if word(a, i) != word(b, i) {
+            return false;
+        }
+        i += 8;
+    }
+    word(a, n - 8) == word(b, n - 8)
+}
+
+/// The hash of [`KeyIndex`]: length, first and last eight bytes (overlapping for short keys).
+#[inline]
+fn key_hash(b: &[u8]) -> u64 {
+    let n = b.len();
+    let word = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("8 bytes"));
+    let half = |at: usize| {
+        u64::from(u32::from_le_bytes(
+            b[at..at + 4].try_into().expect("4 bytes"),
+        ))
+    };
+    let (head, tail) = if n >= 8 {
+        (word(0), word(n - 8))
+    } else if n >= 4 {
+        (half(0), half(n - 4))
+    } else {
+        let mut v = 0u64;
+        for &c in b {
+            v = v << 8 | u64::from(c);
+        }
+        (v, 0)
+    };
+    (head ^ tail.rotate_left(31) ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 /// How deep a property the model does not know may nest (it is kept in `extra` as generic JSON).

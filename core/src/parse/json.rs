@@ -10,8 +10,52 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use crate::error::{Error, ErrorKind};
+use crate::input::frames::skip_spaces;
 use crate::model::source::{Item, Peek, Scalar, Source};
 use crate::model::value::clip;
+
+/// Bytes that may start whitespace or a psql frame mark between tokens (see
+/// [`JsonSource::skip_ws`]): space, tab, line feed, carriage return, `+`, `|`, and 0xE2, the
+/// first byte of `│`, `║` and `↵`.
+static WS_START: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    let starts = *b" \t\n\r+|\xE2";
+    while i < starts.len() {
+        t[starts[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
+/// How many bytes of a string are scanned a word at a time before handing over to memchr
+/// (keys and most values are short; memchr's setup pays off on long strings only).
+const SHORT_STRING: usize = 32;
+
+/// The offset of the first `"` or `\\` at or after `from`: eight bytes at a time for the first
+/// [`SHORT_STRING`] bytes (no call, no setup), then memchr.
+#[inline(always)]
+fn find_quote_or_backslash(b: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let mut i = from;
+    while let Some(chunk) = b.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().expect("8 bytes"));
+        // A byte of `q` (`s`) is zero where `w` has a quote (backslash); the lowest byte flagged
+        // by the zero-byte test is exact (borrows only propagate towards higher bytes).
+        let q = w ^ (ONES * b'"' as u64);
+        let s = w ^ (ONES * b'\\' as u64);
+        let hit = (q.wrapping_sub(ONES) & !q | s.wrapping_sub(ONES) & !s) & HIGHS;
+        if hit != 0 {
+            return Some(i + (hit.trailing_zeros() / 8) as usize);
+        }
+        i += 8;
+        if i - from >= SHORT_STRING {
+            return memchr::memchr2(b'"', b'\\', &b[i..]).map(|off| i + off);
+        }
+    }
+    memchr::memchr2(b'"', b'\\', &b[i..]).map(|off| i + off)
+}
 
 /// A cursor over JSON text.
 pub(crate) struct JsonSource<'a> {
@@ -65,15 +109,38 @@ impl<'a> JsonSource<'a> {
     /// Skips whitespace and the marks psql draws around values (`+`/`↵` continuations,
     /// `|`/`│`/`║` borders).
     ///
+    /// Inlined for the usual cases, which cost a table lookup or two: nothing to skip (before
+    /// `,`, `:`, after `{`), or the one space after `:`. Line breaks and indentation go to
+    /// [`Self::skip_ws_run`].
+    #[inline(always)]
+    fn skip_ws(&mut self) {
+        let b = self.bytes;
+        let pos = self.pos;
+        if let Some(&c) = b.get(pos) {
+            if !WS_START[c as usize] {
+                return;
+            }
+            if c == b' ' && b.get(pos + 1).is_some_and(|&d| !WS_START[d as usize]) {
+                self.pos = pos + 1;
+                return;
+            }
+        } else {
+            return;
+        }
+        self.skip_ws_run();
+    }
+
+    /// The general case of [`Self::skip_ws`]: a run of whitespace and frame marks.
+    ///
     /// PostgreSQL indents its JSON deeply (most of a plan's bytes are indentation), so runs of
     /// spaces are skipped eight bytes at a time.
-    fn skip_ws(&mut self) {
+    fn skip_ws_run(&mut self) {
         let b = self.bytes;
         let mut pos = self.pos;
         loop {
-            pos = crate::input::frames::skip_spaces(b, pos);
             match b.get(pos) {
-                Some(b' ' | b'\t' | b'\n' | b'\r' | b'+' | b'|') => pos += 1,
+                Some(b' ' | b'\n') => pos = skip_spaces(b, pos + 1),
+                Some(b'\t' | b'\r' | b'+' | b'|') => pos += 1,
                 Some(0xE2)
                     if matches!(
                         b.get(pos + 1..pos + 3),
@@ -132,6 +199,7 @@ impl<'a> JsonSource<'a> {
 
     /// Handles the separator before a member: `,` unless it is the first one.
     /// Returns `false` when the container closes (`close`) instead.
+    #[inline(always)]
     fn member_start(&mut self, close: u8, what: &str) -> Result<bool, Error> {
         self.skip_ws();
         let first = *self.stack.last().expect("inside a container");
@@ -169,22 +237,70 @@ impl<'a> JsonSource<'a> {
         Ok(true)
     }
 
-    /// Reads the string at the cursor (which is at `"`).
+    /// The next key when it has the shape of nearly every key PostgreSQL prints: `,` (unless it
+    /// is the object's first), a line break and indentation (or one space, or nothing), then
+    /// `"key":` without an escape. `None` (and nothing consumed) for anything else, which the
+    /// general path of [`Source::next_key`] reads (and reports errors on).
+    #[inline(always)]
+    fn plain_key(&mut self) -> Option<Cow<'a, str>> {
+        let b = self.bytes;
+        let mut p = self.pos;
+        let first = self.stack.last_mut()?;
+        if !*first {
+            if b.get(p) != Some(&b',') {
+                return None;
+            }
+            p += 1;
+        }
+        match b.get(p) {
+            Some(b'\n') => p = skip_spaces(b, p + 1),
+            Some(b' ') => p += 1,
+            _ => {}
+        }
+        if b.get(p) != Some(&b'"') {
+            return None;
+        }
+        let end = find_quote_or_backslash(b, p + 1)?;
+        if b[end] != b'"' || b.get(end + 1) != Some(&b':') {
+            return None;
+        }
+        let key = self.text.get(p + 1..end)?;
+        *first = false;
+        self.last = p;
+        self.pos = end + 2;
+        Some(Cow::Borrowed(key))
+    }
+
+    /// Reads the string at the cursor (which is at `"`): borrowed from the input when it has
+    /// no escape (the usual case, found by one scan).
+    #[inline(always)]
     fn string(&mut self) -> Result<Cow<'a, str>, Error> {
+        let start = self.pos + 1;
+        match find_quote_or_backslash(self.bytes, start) {
+            Some(j) if self.bytes[j] == b'"' => {
+                self.pos = j + 1;
+                Ok(Cow::Borrowed(&self.text[start..j]))
+            }
+            _ => self.escaped_string(),
+        }
+    }
+
+    /// [`Self::string`] for a string with escapes (or without its closing quote).
+    #[cold]
+    fn escaped_string(&mut self) -> Result<Cow<'a, str>, Error> {
         let open = self.pos;
         let start = self.pos + 1;
         let b = self.bytes;
         let mut i = start;
         let mut owned: Option<String> = None;
         loop {
-            let Some(off) = memchr::memchr2(b'"', b'\\', &b[i..]) else {
+            let Some(j) = find_quote_or_backslash(b, i) else {
                 return Err(self.err(
                     ErrorKind::Syntax,
                     open,
                     "unterminated string: the closing '\"' is missing",
                 ));
             };
-            let j = i + off;
             if b[j] == b'"' {
                 self.pos = j + 1;
                 return Ok(match owned {
@@ -253,15 +369,39 @@ impl<'a> JsonSource<'a> {
         Ok(at + 6)
     }
 
+    /// Reads the number at the cursor (its raw text: the field's type converts it), in one
+    /// pass over its bytes.
+    #[inline]
     fn number(&mut self) -> Result<&'a str, Error> {
         let start = self.pos;
         let b = self.bytes;
-        let mut i = start;
-        while i < b.len() && matches!(b[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
+        // The usual shape first (`-`? digits [`.` digits]), then whatever else a number may
+        // hold (an exponent; odd spellings are checked by the field's conversion).
+        let digit_run = |mut i: usize| {
+            while b.get(i).is_some_and(u8::is_ascii_digit) {
+                i += 1;
+            }
+            i
+        };
+        let mut i = start + usize::from(b.get(start) == Some(&b'-'));
+        let int_end = digit_run(i);
+        let mut digits = int_end > i;
+        i = int_end;
+        if b.get(i) == Some(&b'.') {
+            let frac_end = digit_run(i + 1);
+            digits |= frac_end > i + 1;
+            i = frac_end;
+        }
+        while let Some(&c) = b.get(i) {
+            match c {
+                b'0'..=b'9' => digits = true,
+                b'-' | b'+' | b'.' | b'e' | b'E' => {}
+                _ => break,
+            }
             i += 1;
         }
         let n = &self.text[start..i];
-        if !n.bytes().any(|c| c.is_ascii_digit()) {
+        if !digits {
             return Err(self.err(
                 ErrorKind::Syntax,
                 start,
@@ -315,6 +455,9 @@ impl<'a> Source<'a> for JsonSource<'a> {
     }
 
     fn next_key(&mut self) -> Result<Option<Cow<'a, str>>, Error> {
+        if let Some(key) = self.plain_key() {
+            return Ok(Some(key));
+        }
         if !self.member_start(b'}', "an object member")? {
             return Ok(None);
         }
@@ -334,7 +477,10 @@ impl<'a> Source<'a> for JsonSource<'a> {
             });
         }
         let key = self.string()?;
-        self.expect(b':', "':' after the key")?;
+        match self.bytes.get(self.pos) {
+            Some(b':') => self.pos += 1,
+            _ => self.expect(b':', "':' after the key")?,
+        }
         Ok(Some(key))
     }
 
@@ -408,5 +554,152 @@ impl<'a> Source<'a> for JsonSource<'a> {
 
     fn error(&self, kind: ErrorKind, message: String) -> Error {
         self.err(kind, self.last, message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every JSON and YAML file of the corpus (the fast paths are checked on real plans).
+    fn corpus_files(ext: &str) -> Vec<String> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus");
+        let mut out = Vec::new();
+        let mut dirs = vec![root];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("the corpus is there") {
+                let path = entry.expect("a directory entry").path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if path.to_string_lossy().ends_with(ext) {
+                    out.push(std::fs::read_to_string(&path).expect("corpus files are UTF-8"));
+                }
+            }
+        }
+        assert!(out.len() > 100, "only {} corpus files", out.len());
+        out
+    }
+
+    /// The number scan before its fast path: any run of number bytes with a digit in it.
+    fn number_end_general(b: &[u8], start: usize) -> Option<usize> {
+        let mut i = start;
+        while i < b.len() && matches!(b[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E') {
+            i += 1;
+        }
+        b[start..i].iter().any(u8::is_ascii_digit).then_some(i)
+    }
+
+    #[test]
+    fn fast_paths_equal_the_general_ones_on_the_corpus() {
+        let files = corpus_files(".json");
+        for text in &files {
+            let b = text.as_bytes();
+            for at in 0..b.len() {
+                // Whitespace: the inlined fast path against the general loop.
+                let mut fast = JsonSource::new(text);
+                fast.seek(at);
+                fast.skip_ws();
+                let mut general = JsonSource::new(text);
+                general.seek(at);
+                general.skip_ws_run();
+                assert_eq!(fast.pos, general.pos, "whitespace at {at}");
+                // Strings: the word-at-a-time scan against memchr.
+                if b[at] == b'"' {
+                    assert_eq!(
+                        find_quote_or_backslash(b, at + 1),
+                        memchr::memchr2(b'"', b'\\', &b[at + 1..]).map(|i| at + 1 + i),
+                        "string at {at}"
+                    );
+                }
+                // Numbers (where a value may start): one pass against the general scan.
+                if matches!(b[at], b'-' | b'0'..=b'9')
+                    && matches!(b[..at].last(), Some(b' ' | b'[' | b':'))
+                {
+                    let mut src = JsonSource::new(text);
+                    src.seek(at);
+                    let fast = src.number().ok().map(|_| src.pos);
+                    assert_eq!(fast, number_end_general(b, at), "number at {at}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn plain_keys_equal_the_general_path_on_the_corpus() {
+        // At every `,` and `{` of every corpus JSON file, inside an object (first member or
+        // not): the fast key reader, where it answers, reads what the general path reads and
+        // leaves the cursor where it leaves it.
+        let mut answered = 0;
+        for text in corpus_files(".json") {
+            for (at, &c) in text.as_bytes().iter().enumerate() {
+                if !matches!(c, b',' | b'{') {
+                    continue;
+                }
+                let (start, first) = if c == b'{' {
+                    (at + 1, true)
+                } else {
+                    (at, false)
+                };
+                let mut fast = JsonSource::new(&text);
+                fast.seek(start);
+                fast.stack.push(first);
+                let Some(key) = fast.plain_key() else {
+                    continue;
+                };
+                let mut general = JsonSource::new(&text);
+                general.seek(start);
+                general.stack.push(first);
+                assert!(general.member_start(b'}', "a member").expect("a member"));
+                general.skip_ws();
+                let expected = general.string().expect("a key");
+                general.skip_ws();
+                assert_eq!(general.bytes[general.pos], b':');
+                assert_eq!(key, expected, "key at {at}");
+                assert_eq!(fast.pos, general.pos + 1, "cursor after the key at {at}");
+                assert_eq!(fast.stack, general.stack);
+                answered += 1;
+            }
+        }
+        assert!(answered > 100_000, "{answered} keys");
+    }
+
+    #[test]
+    fn key_index_answers_every_corpus_key() {
+        // Every distinct key of the corpus's JSON plans, numbered: the table must give each its
+        // number back, and nothing for near misses (one byte more, one byte less, one changed).
+        let mut keys: Vec<&'static str> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        for text in corpus_files(".json") {
+            let text: &'static str = Box::leak(text.into_boxed_str());
+            let b = text.as_bytes();
+            let mut i = 0;
+            while let Some(off) = memchr::memmem::find(&b[i..], b"\": ") {
+                let end = i + off;
+                if let Some(open) = memchr::memrchr(b'"', &b[..end]) {
+                    let key = &text[open + 1..end];
+                    if !key.contains('\\') && seen.insert(key) {
+                        keys.push(key);
+                    }
+                }
+                i = end + 3;
+            }
+        }
+        assert!(keys.len() > 100, "{} keys", keys.len());
+        let entries: Vec<(&'static str, usize)> = keys.iter().copied().zip(0..).collect();
+        let index = crate::model::KeyIndex::new(&entries);
+        for &(key, n) in &entries {
+            assert_eq!(index.get(key), Some(n), "{key:?}");
+            let longer = format!("{key}x");
+            let shorter = &key[..key.len() - 1];
+            let mut changed = key.as_bytes().to_vec();
+            changed[0] ^= 0x20;
+            let changed = String::from_utf8_lossy(&changed).into_owned();
+            for miss in [longer.as_str(), shorter, changed.as_str()] {
+                if !seen.contains(miss) {
+                    assert_eq!(index.get(miss), None, "{miss:?}");
+                }
+            }
+        }
+        assert_eq!(index.get(""), None);
     }
 }

@@ -244,8 +244,9 @@ fn parse_json(text: &str, options: &ParseOptions) -> Result<Vec<Plan>, Error> {
     src.seek(start);
     let mut plans = Vec::new();
     // Every node has a "Node Type" key: the arenas are allocated once, at their size.
-    let mut nodes_left =
-        memchr::memmem::find_iter(&body.as_bytes()[start..], b"\"Node Type\"").count();
+    let mut nodes_left = input::static_finder!(b"\"Node Type\"")
+        .find_iter(&body.as_bytes()[start..])
+        .count();
     loop {
         build::read_document_sized(&mut src, options, &mut plans, &mut nodes_left)
             .map_err(relocate)?;
