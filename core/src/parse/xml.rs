@@ -68,31 +68,94 @@ struct Open<'a> {
     disk_method: bool,
 }
 
+/// The XML names the model knows (its keys' spellings with `-`), with their JSON keys, in an
+/// open-addressing table hashed cheaply (the length and the first and last eight bytes of the
+/// name): the reader asks for one per element, 320,000 times on a 10,000-node plan.
+struct XmlKeys {
+    /// (XML name, JSON key).
+    names: Vec<(String, &'static str)>,
+    /// Index + 1 into `names`, 0 for an empty slot; a power of two long.
+    slots: Vec<u16>,
+}
+
+impl XmlKeys {
+    /// The table of every key the model knows.
+    fn get() -> &'static XmlKeys {
+        static KEYS: OnceLock<XmlKeys> = OnceLock::new();
+        KEYS.get_or_init(|| {
+            let mut all = Vec::new();
+            all.extend(Plan::key_names());
+            all.extend(Node::key_names());
+            all.extend(Worker::key_names());
+            all.extend(Trigger::key_names());
+            all.extend(Planning::key_names());
+            all.extend(Serialization::key_names());
+            all.extend(Jit::key_names());
+            all.extend(JitOptions::key_names());
+            all.extend(JitTiming::key_names());
+            all.extend(TargetTable::key_names());
+            all.extend(GroupingSet::key_names());
+            all.extend(IncrementalSortGroups::key_names());
+            all.extend(SortSpace::key_names());
+            // One JSON key per XML name: the last one listed, as a map built from the list
+            // would keep.
+            let mut unique: FxHashMap<String, &'static str> = FxHashMap::default();
+            for (key, _) in all {
+                unique.insert(xml_name(key), key);
+            }
+            let mut names: Vec<(String, &'static str)> = unique.into_iter().collect();
+            names.sort();
+            let mut slots = vec![0u16; (names.len() * 4).next_power_of_two()];
+            let mask = slots.len() - 1;
+            for (i, (name, _)) in names.iter().enumerate() {
+                let mut at = Self::hash(name.as_bytes()) & mask;
+                while slots[at] != 0 {
+                    at = (at + 1) & mask;
+                }
+                slots[at] = u16::try_from(i + 1).expect("fewer than 65,535 keys");
+            }
+            XmlKeys { names, slots }
+        })
+    }
+
+    /// The slot a name hashes to (before masking).
+    fn hash(b: &[u8]) -> usize {
+        let n = b.len();
+        let (head, tail) = match (b.get(..8), b.get(n.saturating_sub(8)..)) {
+            (Some(head), Some(tail)) if n >= 8 => (
+                u64::from_le_bytes(head.try_into().expect("eight bytes")),
+                u64::from_le_bytes(tail.try_into().expect("eight bytes")),
+            ),
+            _ => {
+                let short = b.iter().fold(0u64, |w, &c| (w << 8) | u64::from(c));
+                (short, short)
+            }
+        };
+        let mixed = (head ^ tail.rotate_left(29) ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (mixed >> 32) as usize
+    }
+
+    /// The JSON key of a known XML name.
+    fn find(&self, name: &str) -> Option<&'static str> {
+        let mask = self.slots.len() - 1;
+        let mut at = Self::hash(name.as_bytes()) & mask;
+        loop {
+            let (known, key) = self
+                .names
+                .get(usize::from(self.slots[at]).checked_sub(1)?)?;
+            if lexer::same(known.as_bytes(), name.as_bytes()) {
+                return Some(key);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+}
+
 /// The JSON key of an element name: the key the model knows with that XML spelling, else the
 /// name with `-` read as a space (`Foreign-File-Size` → `Foreign File Size`), which is how
 /// almost every key is spelled; unknown keys so land in `extra` as JSON spells them.
 fn json_key(name: &str) -> Cow<'_, str> {
-    static KEYS: OnceLock<FxHashMap<String, &'static str>> = OnceLock::new();
-    let keys = KEYS.get_or_init(|| {
-        let mut all = Vec::new();
-        all.extend(Plan::key_names());
-        all.extend(Node::key_names());
-        all.extend(Worker::key_names());
-        all.extend(Trigger::key_names());
-        all.extend(Planning::key_names());
-        all.extend(Serialization::key_names());
-        all.extend(Jit::key_names());
-        all.extend(JitOptions::key_names());
-        all.extend(JitTiming::key_names());
-        all.extend(TargetTable::key_names());
-        all.extend(GroupingSet::key_names());
-        all.extend(IncrementalSortGroups::key_names());
-        all.extend(SortSpace::key_names());
-        all.into_iter()
-            .map(|(key, _)| (xml_name(key), key))
-            .collect()
-    });
-    match keys.get(name) {
+    match XmlKeys::get().find(name) {
         Some(key) => Cow::Borrowed(key),
         None if name.contains('-') => Cow::Owned(name.replace('-', " ")),
         None => Cow::Borrowed(name),
@@ -109,6 +172,15 @@ pub(crate) struct XmlSource<'a> {
     pending: Pending<'a>,
     /// Start of the token read last (errors about a value point there).
     last: usize,
+    /// Whether the lexer's fast paths are taken (off in a test, to compare with the general
+    /// path).
+    fast: bool,
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests: read with the general path only.
+    static GENERAL_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 impl<'a> XmlSource<'a> {
@@ -121,6 +193,10 @@ impl<'a> XmlSource<'a> {
             stack: Vec::new(),
             pending: Pending::Document,
             last: start,
+            #[cfg(not(test))]
+            fast: true,
+            #[cfg(test)]
+            fast: !GENERAL_ONLY.get(),
         }
     }
 
@@ -276,7 +352,7 @@ impl<'a> XmlSource<'a> {
             return Ok(None);
         }
         let fast = match self.n_ahead {
-            0 => self.lexer.member()?,
+            0 if self.fast => self.lexer.member()?,
             _ => None,
         };
         let tok = match fast {
@@ -471,7 +547,7 @@ impl<'a> Source<'a> for XmlSource<'a> {
             Pending::Content { name, at } => {
                 self.last = at;
                 let fast = match self.n_ahead {
-                    0 => self.lexer.plain_value(),
+                    0 if self.fast => self.lexer.plain_value(),
                     _ => None,
                 };
                 let value = match fast {
@@ -580,6 +656,92 @@ mod tests {
         assert!(!is_number("1.2.3"));
         assert!(!is_number("+"));
         assert!(!is_number("Seq Scan"));
+    }
+
+    /// What parsing `text` gives: the plans as JSON, or the error's position and message.
+    fn outcome(text: &str, format: crate::Format, general_only: bool) -> Result<Value, String> {
+        GENERAL_ONLY.set(general_only);
+        let out = crate::parse::parse_with(text, &crate::ParseOptions::with_format(format));
+        GENERAL_ONLY.set(false);
+        out.map(|plans| serde_json::to_value(&plans).expect("plans serialize"))
+            .map_err(|e| format!("{}:{} {:?} {}", e.line, e.column, e.kind, e.message))
+    }
+
+    /// Every XML capture and XML log of the corpus, with the log's format.
+    fn corpus_xml() -> Vec<(std::path::PathBuf, crate::Format)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus");
+        let mut out = Vec::new();
+        let mut dirs = vec![root];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir)
+                .expect("corpus/ is readable")
+                .flatten()
+            {
+                let path = entry.path();
+                let name = path.to_string_lossy().into_owned();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if name.ends_with(".xml") {
+                    out.push((path, crate::Format::Xml));
+                } else if name.contains("auto_explain_xml") {
+                    out.push((path, crate::Format::Log));
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn fast_paths_read_the_corpus_as_the_general_path_does() {
+        // Every XML corpus file (and XML log), whole and mutated (cut short, a byte changed at
+        // a few places: the error paths), read with the lexer's fast paths and without them:
+        // the same plans, or the same positioned error.
+        let files = corpus_xml();
+        assert!(files.len() >= 700, "{} XML corpus files", files.len());
+        let mut errors = 0;
+        for (path, format) in &files {
+            let text = std::fs::read_to_string(path).expect("corpus files are UTF-8");
+            let mut inputs = vec![text.clone()];
+            for k in 1..6 {
+                let at = text.len() * k / 6;
+                let at = (at..text.len())
+                    .find(|&i| text.is_char_boundary(i))
+                    .unwrap_or(text.len());
+                inputs.push(text[..at].to_string());
+                for byte in ["<", ">", "/", "&", "x", " "] {
+                    let mut m = text.clone();
+                    let end = (at + 1..=text.len())
+                        .find(|&i| text.is_char_boundary(i))
+                        .unwrap_or(text.len());
+                    m.replace_range(at..end, byte);
+                    inputs.push(m);
+                }
+            }
+            for input in &inputs {
+                let fast = outcome(input, *format, false);
+                errors += usize::from(fast.is_err());
+                assert_eq!(fast, outcome(input, *format, true), "{}", path.display());
+            }
+            assert!(outcome(&text, *format, false).is_ok(), "{}", path.display());
+        }
+        assert!(errors > 0, "the mutations reach the error paths");
+    }
+
+    #[test]
+    fn every_known_xml_name_finds_its_key() {
+        // The key table against the list it was built from (the model's keys), and names it
+        // does not hold.
+        let keys = XmlKeys::get();
+        for (name, key) in &keys.names {
+            assert_eq!(keys.find(name), Some(*key), "{name}");
+            assert_eq!(json_key(name), *key);
+        }
+        assert_eq!(json_key("Node-Type"), "Node Type");
+        assert_eq!(json_key("I-O-Read-Time"), "I/O Read Time");
+        assert_eq!(json_key("Foreign-File-Size"), "Foreign File Size");
+        assert_eq!(json_key("Custom"), "Custom");
+        assert_eq!(keys.find(""), None);
     }
 
     #[test]

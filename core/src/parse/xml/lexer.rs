@@ -185,7 +185,7 @@ fn skip_blank(b: &[u8], mut i: usize) -> usize {
 
 /// Whether two byte strings of a tag name's length (a few dozen bytes) are equal: compared a
 /// word at a time in line, cheaper than a call to `memcmp` for names this short.
-fn same(a: &[u8], b: &[u8]) -> bool {
+pub(super) fn same(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }
