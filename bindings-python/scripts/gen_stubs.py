@@ -41,12 +41,21 @@ __version__: str
 '''
 
 FUNCTIONS = '''
-def parse(source: str | bytes, format: str | None = None) -> list[Plan]:
+def parse(
+    source: str | bytes,
+    format: str | None = None,
+    *,
+    max_depth: int | None = None,
+    max_input_bytes: int | None = None,
+) -> list[Plan]:
     """Parses EXPLAIN output into plans (one per statement found).
 
     ``source`` is what PostgreSQL printed — TEXT, JSON, YAML or XML, from any server 9.6 on, as
     pasted from psql, pgAdmin or a server log — as ``str`` or UTF-8 ``bytes``. ``format`` is
     ``"json"``, ``"text"``, ``"yaml"``, ``"xml"``, or ``None``/``"auto"`` to detect it.
+    ``max_depth`` (default 1,000 levels of plan nodes, at most 100,000) and ``max_input_bytes``
+    (default 256 MiB) bound the work; a plan beyond them is a :class:`planlint.ParseError` of
+    kind ``too-deep`` or ``too-large`` (docs/limits.md).
     The GIL is released while parsing. Raises :class:`planlint.ParseError` (a ``ValueError``)
     with the line and column of the problem.
     """

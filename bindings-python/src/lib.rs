@@ -46,24 +46,24 @@ fn guarded<T>(what: &str, f: impl FnOnce() -> T) -> PyResult<T> {
 /// stack (`threading.stack_size`). Parsing and analysis do not nest (docs/limits.md).
 const DEEP_LEVELS: usize = 64;
 
-/// The stack of that thread: room for plans far deeper than the parser accepts.
-const DEEP_STACK_BYTES: usize = 64 << 20;
+/// The stack of that thread, per plan level (measured: ~0.5 KiB for JSON text, more for
+/// Python objects; 4 KiB leaves room), and at least [`DEEP_STACK_MIN_BYTES`].
+const DEEP_STACK_BYTES_PER_LEVEL: usize = 4 << 10;
 
-/// Whether a plan nests deeper than [`DEEP_LEVELS`].
-fn is_deep(plan: &Plan) -> bool {
-    plan.max_depth() > DEEP_LEVELS
-}
+/// The smallest stack of that thread.
+const DEEP_STACK_MIN_BYTES: usize = 64 << 20;
 
-/// Runs `f` on this thread, or on a thread with a large stack when `deep` (the caller has
-/// released the GIL, or `f` does not need it).
-fn on_stack_for<R: Send>(deep: bool, f: impl FnOnce() -> PyResult<R> + Send) -> PyResult<R> {
-    if !deep {
+/// Runs `f` on this thread when the plans it serializes nest at most [`DEEP_LEVELS`] deep
+/// (`depth`), else on a thread with a stack sized for `depth` levels (the caller has released
+/// the GIL, or `f` does not need it).
+fn on_stack_for<R: Send>(depth: usize, f: impl FnOnce() -> PyResult<R> + Send) -> PyResult<R> {
+    if depth <= DEEP_LEVELS {
         return f();
     }
     std::thread::scope(|s| {
         std::thread::Builder::new()
             .name("planlint-deep-plan".into())
-            .stack_size(DEEP_STACK_BYTES)
+            .stack_size(DEEP_STACK_MIN_BYTES.max(depth.saturating_mul(DEEP_STACK_BYTES_PER_LEVEL)))
             .spawn_scoped(s, f)
             .map_err(|e| {
                 InternalError::new_err(format!(
@@ -85,11 +85,12 @@ fn plan_to_py<'py, T: serde::Serialize + Sync + ?Sized>(
     plan: &Plan,
     value: &T,
 ) -> PyResult<Bound<'py, PyAny>> {
-    if !is_deep(plan) {
+    let depth = plan.max_depth();
+    if depth <= DEEP_LEVELS {
         return guarded("converting", || to_py(py, value))?;
     }
     py.detach(|| {
-        on_stack_for(true, || {
+        on_stack_for(depth, || {
             Python::attach(|py| guarded("converting", || to_py(py, value).map(Bound::unbind))?)
         })
     })
@@ -104,8 +105,8 @@ fn plans_json<T: serde::Serialize + Sync + ?Sized>(
     pretty: bool,
 ) -> PyResult<String> {
     py.detach(|| {
-        let deep = plans.iter().any(|p| is_deep(p));
-        on_stack_for(deep, || {
+        let depth = plans.iter().map(|p| p.max_depth()).max().unwrap_or(0);
+        on_stack_for(depth, || {
             guarded("serializing", || json_text(value, pretty))?
         })
     })
@@ -129,16 +130,43 @@ fn format_arg(format: Option<&str>) -> PyResult<Option<Format>> {
     }
 }
 
+/// The deepest plan Python may ask for (`max_depth` above it is a `ValueError`): converting a
+/// plan nests calls per level, on a thread whose stack is sized for [`MAX_DEPTH_LIMIT`] levels.
+const MAX_DEPTH_LIMIT: usize = 100_000;
+
+/// The parse options from the keyword arguments (`None`: the core's default).
+fn parse_options(
+    format: Option<&str>,
+    max_depth: Option<usize>,
+    max_input_bytes: Option<usize>,
+) -> PyResult<ParseOptions> {
+    let mut options = ParseOptions::default();
+    options.format = format_arg(format)?;
+    if let Some(depth) = max_depth {
+        if depth > MAX_DEPTH_LIMIT {
+            return Err(PyValueError::new_err(format!(
+                "max_depth {depth} is above {MAX_DEPTH_LIMIT}, the most planlint's Python bindings allow"
+            )));
+        }
+        options.max_depth = depth;
+    }
+    if let Some(bytes) = max_input_bytes {
+        options.max_input_bytes = bytes;
+    }
+    Ok(options)
+}
+
 /// Parses EXPLAIN output (str or bytes) into plans, with the GIL released.
 #[pyfunction]
-#[pyo3(signature = (source, format = None))]
+#[pyo3(signature = (source, format = None, *, max_depth = None, max_input_bytes = None))]
 fn parse(
     py: Python<'_>,
     source: &Bound<'_, PyAny>,
     format: Option<&str>,
+    max_depth: Option<usize>,
+    max_input_bytes: Option<usize>,
 ) -> PyResult<Vec<Py<PyPlan>>> {
-    let mut options = ParseOptions::default();
-    options.format = format_arg(format)?;
+    let options = parse_options(format, max_depth, max_input_bytes)?;
     let result = if let Ok(s) = source.cast::<PyString>() {
         let text: PyBackedStr = s.clone().try_into()?;
         let text: &str = &text;

@@ -152,3 +152,44 @@ def test_deepest_accepted_plans_work_on_a_small_stack() -> None:
     with pytest.raises(planlint.ParseError) as info:
         in_small_thread(one_level_more)
     assert info.value.kind == "too-deep"
+
+
+def json_chain(levels: int) -> str:
+    """JSON: a chain of ``levels`` nodes (the root included)."""
+    inner = levels - 1
+    return '[{"Plan": ' + '{"Node Type": "Limit", "Plans": [' * inner + '{"Node Type": "Result"}' + "]}" * inner + "}]"
+
+
+def test_limits_are_keyword_arguments() -> None:
+    source = json_chain(30)
+    with pytest.raises(planlint.ParseError) as info:
+        planlint.parse(source, max_depth=10)
+    assert info.value.kind == "too-deep" and "deeper than 10 levels" in info.value.message
+    assert len(planlint.parse(source, max_depth=30)[0]) == 30
+    with pytest.raises(planlint.ParseError) as info:
+        planlint.analyze(source, max_input_bytes=100)
+    assert info.value.kind == "too-large" and "more than the limit of 100 bytes" in info.value.message
+    assert len(planlint.analyze(source, max_depth=30, max_input_bytes=len(source))) == 1
+    with pytest.raises(ValueError, match="above 100000"):
+        planlint.parse(source, max_depth=100_001)
+    with pytest.raises(OverflowError):
+        planlint.parse(source, max_depth=-1)
+
+
+def test_the_deepest_plan_python_allows_converts_on_a_small_stack() -> None:
+    # max_depth at its ceiling (100,000 levels): the plan parses, analyzes and converts on a
+    # 256 KiB thread stack; the conversion runs on a thread whose stack is sized by the depth.
+    source = json_chain(100_000)
+
+    def run() -> None:
+        plans = planlint.parse(source, "json", max_depth=100_000)
+        assert len(plans[0]) == 100_000
+        d = plans[0].to_dict()
+        depth, node = 0, d["plan"]
+        while node.get("children"):
+            node, depth = node["children"][0], depth + 1
+        assert depth == 99_999
+        assert plans[0].to_json(pretty=False).count('"node_type"') == 100_000
+        planlint.analyze(plans[0])
+
+    in_small_thread(run, 256 << 10)

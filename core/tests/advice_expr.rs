@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use planlint::Plan;
 use planlint::advice::expr::{self, ExprError};
+use planlint::metrics::NodeExt;
 
 fn find(query: &str, variant: &str, major: u64) -> advice_corpus::Entry {
     advice_corpus::captures(query, variant)
@@ -29,21 +30,19 @@ fn expressions(plan: &Plan) -> Vec<(&'static str, String, bool)> {
                 push(key, v, false);
             }
         }
-        if let Some(c) = &n.conditions {
-            for (key, v) in [
-                ("Index Cond", &c.index_cond),
-                ("Recheck Cond", &c.recheck_cond),
-                ("Join Filter", &c.join_filter),
-                ("Hash Cond", &c.hash_cond),
-                ("Merge Cond", &c.merge_cond),
-                ("One-Time Filter", &c.one_time_filter),
-                ("TID Cond", &c.tid_cond),
-                ("Run Condition", &c.run_condition),
-                ("Order By", &c.order_by),
-            ] {
-                if let Some(v) = v {
-                    push(key, v, false);
-                }
+        for (key, v) in [
+            ("Index Cond", n.index_cond()),
+            ("Recheck Cond", n.recheck_cond()),
+            ("Join Filter", n.join_filter()),
+            ("Hash Cond", n.hash_cond()),
+            ("Merge Cond", n.merge_cond()),
+            ("One-Time Filter", n.one_time_filter()),
+            ("TID Cond", n.tid_cond()),
+            ("Run Condition", n.run_condition()),
+            ("Order By", n.order_by()),
+        ] {
+            if let Some(v) = v {
+                push(key, v, false);
             }
         }
         if let Some(m) = &n.modify_table
@@ -51,7 +50,7 @@ fn expressions(plan: &Plan) -> Vec<(&'static str, String, bool)> {
         {
             push("Conflict Filter", v, false);
         }
-        for v in n.output.iter().flatten() {
+        for v in n.output().into_iter().flatten() {
             push("Output", v, false);
         }
         if let Some(s) = &n.sort {

@@ -18,10 +18,10 @@
 use planlint::model::value::Defs;
 use planlint::model::{
     Buffers, Conditions, GatherStats, Grouping, GroupingSet, HashAggStats, HashStats,
-    IncrementalSortGroups, IoTimings, Jit, JitOptions, JitTiming, MemoizeStats, ModifyTableStats,
-    Node, NodeType, Operation, ParentRelationship, Planning, Properties, ReadStreamIo, ScanDetails,
-    ScanDirection, Serialization, SetOpCommand, SortSpace, SortStats, TargetTable, Trigger, Wal,
-    Worker,
+    IncrementalSortGroups, IoTimings, Jit, JitOptions, JitTiming, JoinConditions, MemoizeStats,
+    ModifyTableStats, Node, NodeDetails, NodeType, Operation, OtherConditions, ParentRelationship,
+    Planning, Properties, ReadStreamIo, ScanDetails, ScanDirection, ScanStats, Serialization,
+    SetOpCommand, SortSpace, SortStats, TargetTable, Trigger, Wal, Worker,
 };
 use planlint::{Format, ParseOptions, Plan};
 use proptest::prelude::*;
@@ -141,7 +141,10 @@ fn struct_fields(name: &str, defs: &mut Defs) -> Vec<(&'static str, Value)> {
         "Node" => {
             let mut v = fields::<Node>(defs);
             v.extend(fields::<ScanDetails>(defs));
+            v.extend(fields::<ScanStats>(defs));
             v.extend(fields::<Conditions>(defs));
+            v.extend(fields::<JoinConditions>(defs));
+            v.extend(fields::<OtherConditions>(defs));
             v.extend(fields::<SortStats>(defs));
             v.extend(fields::<Grouping>(defs));
             v.extend(fields::<HashStats>(defs));
@@ -385,7 +388,23 @@ fn fit_for_text(plans: &mut Vec<Plan>) {
         for id in 0..n {
             fit_node(p, id);
         }
+        // `Params Evaluated` exists in 11–16 only: not in a plan that shows 18's `rows=1.00`
+        // (TEXT then tells no version, and the rows print without decimals when read back).
+        if planlint::render::Dialect::of(p).rows_with_decimals {
+            for node in &mut p.nodes {
+                if let Some(g) = node.gather.as_mut() {
+                    g.params_evaluated = None;
+                }
+            }
+        }
     }
+}
+
+/// `v` as `%.2f` prints it (values so large that they have no fraction stay as they are:
+/// scaling them by 100 would overflow to infinity).
+fn two_decimals(v: f64) -> f64 {
+    let r = (v * 100.0).round() / 100.0;
+    if r.is_finite() { r } else { v }
 }
 
 fn fit_jit(j: &mut Jit) {
@@ -403,6 +422,17 @@ fn old_io(io: &mut Option<Box<IoTimings>>) {
     if let Some(t) = io.as_mut() {
         t.io_read_time = None;
         t.io_write_time = None;
+    }
+}
+
+/// Clears fields of a node's boxed details, dropping the box when nothing is left in it (a
+/// parsed node has no empty box, and plans are compared with `==`).
+fn clear_details(n: &mut Node, clear: impl FnOnce(&mut NodeDetails)) {
+    if let Some(d) = n.details.as_mut() {
+        clear(d);
+        if **d == NodeDetails::default() {
+            n.details = None;
+        }
     }
 }
 
@@ -432,7 +462,13 @@ fn fit_node(p: &mut Plan, id: usize) {
                 n.operation = Some(Operation::Insert);
             }
         }
-        NodeType::ForeignScan => {}
+        // The server names `Foreign Insert`, `Foreign Update` and `Foreign Delete` (a foreign
+        // MERGE is not pushed down: there is no `Foreign Merge`).
+        NodeType::ForeignScan => {
+            if n.operation == Some(Operation::Merge) {
+                n.operation = Some(Operation::Update);
+            }
+        }
         _ => n.operation = None,
     }
     if !t.is_join() {
@@ -500,7 +536,7 @@ fn fit_node(p: &mut Plan, id: usize) {
         || scan.cte_name.is_some();
     let alias_only = matches!(t, NodeType::SubqueryScan | NodeType::ValuesScan);
     if !(relation_object || t == NodeType::FunctionScan) || !object {
-        n.schema = None;
+        clear_details(n, |d| d.schema = None);
     }
     if !object && !alias_only {
         n.alias = None;
@@ -522,8 +558,8 @@ fn fit_node(p: &mut Plan, id: usize) {
         || n.plan_width.is_some()
     {
         // Costs print with two decimals (`%.2f`).
-        n.startup_cost = Some((n.startup_cost.unwrap_or(0.0) * 100.0).round() / 100.0);
-        n.total_cost = Some((n.total_cost.unwrap_or(0.0) * 100.0).round() / 100.0);
+        n.startup_cost = Some(two_decimals(n.startup_cost.unwrap_or(0.0)));
+        n.total_cost = Some(two_decimals(n.total_cost.unwrap_or(0.0)));
         // The cost block's rows are whole (`%.0f`); fractional rows are 18's actual rows.
         n.plan_rows = Some(n.plan_rows.unwrap_or(0.0).round());
         n.plan_width.get_or_insert(0);
@@ -542,39 +578,41 @@ fn fit_node(p: &mut Plan, id: usize) {
         if h.hash_buckets.is_none() {
             n.hash = None;
             if t == NodeType::Hash {
-                n.peak_memory_usage = None;
+                clear_details(n, |d| d.peak_memory_usage = None);
             }
         }
     } else if t == NodeType::Hash {
-        n.peak_memory_usage = None;
+        clear_details(n, |d| d.peak_memory_usage = None);
     }
     if let Some(h) = n.hashagg.as_mut() {
         if h.hashagg_batches.is_none() {
             h.disk_usage = None;
             if t == NodeType::Aggregate {
-                n.peak_memory_usage = None;
+                clear_details(n, |d| d.peak_memory_usage = None);
             }
         } else if h.hashagg_batches <= Some(1) {
             h.disk_usage = None;
         }
     } else if t == NodeType::Aggregate {
-        n.peak_memory_usage = None;
+        clear_details(n, |d| d.peak_memory_usage = None);
     }
     if let Some(m) = n.memoize.as_mut() {
         if m.cache_hits.is_none() && m.cache_misses.is_none() {
             m.cache_evictions = None;
             m.cache_overflows = None;
             if t == NodeType::Memoize {
-                n.peak_memory_usage = None;
+                clear_details(n, |d| d.peak_memory_usage = None);
             }
         }
     } else if t == NodeType::Memoize {
-        n.peak_memory_usage = None;
+        clear_details(n, |d| d.peak_memory_usage = None);
+    }
+    if let Some(ss) = n.scan_stats.as_mut() {
+        if ss.storage.is_none() {
+            ss.maximum_storage = None;
+        }
     }
     if let Some(sc) = n.scan.as_mut() {
-        if sc.storage.is_none() {
-            sc.maximum_storage = None;
-        }
         if sc.sampling_method.is_none() {
             sc.sampling_parameters = None;
             sc.repeatable_seed = None;
@@ -621,7 +659,7 @@ fn fit_node(p: &mut Plan, id: usize) {
     }
     old_io(&mut n.io_timings);
     // §6: workers are numbered from 0; each block starts with what it measured.
-    if let Some(ws) = n.workers.as_mut() {
+    if let Some(ws) = n.details.as_mut().and_then(|d| d.workers.as_mut()) {
         for (i, w) in ws.iter_mut().enumerate() {
             w.worker_number = Some(i as i64);
             w.actual_loops.get_or_insert(1);
@@ -769,9 +807,6 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
     #[test]
-    #[ignore = "still finds disagreements on generated trees (next: whether PostgreSQL 18's \
-                fractional `rows=0.00` is chosen again when a re-read plan is rendered): run with \
-                --ignored while fitting the generator or fixing the renderer"]
     fn text_renders_back_to_a_plan_holding_every_property(doc in document(Strings::Text)) {
         let mut plans = read(&doc, Format::Json);
         fit_for_text(&mut plans);

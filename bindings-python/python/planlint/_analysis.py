@@ -201,17 +201,19 @@ def analyze(
     format: Optional[str] = None,
     *,
     config: Optional[ConfigLike] = None,
+    max_depth: Optional[int] = None,
+    max_input_bytes: Optional[int] = None,
 ) -> list[Analysis]:
     """Analyzes plans: one :class:`Analysis` per plan, findings ranked by impact.
 
     ``source`` is EXPLAIN output (``str``/``bytes``, parsed like :func:`planlint.parse` with
-    ``format``) or plans already parsed. ``config`` selects rules and sets thresholds like
+    ``format``, ``max_depth`` and ``max_input_bytes``) or plans already parsed. ``config`` selects rules and sets thresholds like
     ``planlint.toml`` (see :data:`ConfigLike`). The GIL is released while analyzing.
     Raises :class:`planlint.ParseError` for bad input, :class:`planlint.ConfigError` for a bad
     configuration.
     """
     if isinstance(source, (str, bytes)):
-        plans = parse(source, format)
+        plans = parse(source, format, max_depth=max_depth, max_input_bytes=max_input_bytes)
     elif isinstance(source, Plan):
         plans = [source]
     else:

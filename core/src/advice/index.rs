@@ -207,7 +207,11 @@ fn join_filter_situation<'p>(plan: &'p Plan, nl: &'p Node, t: &Thresholds) -> Ve
     if *nl.node_type() != NodeType::NestedLoop || nl.loops() == 0 {
         return out;
     }
-    let Some(c) = nl.conditions.as_ref().filter(|c| c.join_filter.is_some()) else {
+    let Some(c) = nl
+        .join_conditions
+        .as_ref()
+        .filter(|c| c.join_filter.is_some())
+    else {
         return out;
     };
     let removed = total(c.rows_removed_by_join_filter, nl);
@@ -888,7 +892,7 @@ fn for_scan(
     let mut conds = conditions(n)?;
     if let Some(nl) = join {
         // the Join Filter's conditions on this scan's columns, the outer side's as values
-        let text = nl.conditions.as_ref()?.join_filter.as_deref()?;
+        let text = nl.join_conditions.as_ref()?.join_filter.as_deref()?;
         conds.push((expr::parse(text).ok()?, true));
     }
     for (c, from_filter) in &conds {
@@ -1175,7 +1179,7 @@ fn include_columns(
 ) -> Option<Vec<String>> {
     const SYSTEM: &[&str] = &["ctid", "tableoid", "xmin", "xmax", "cmin", "cmax"];
     let mut include: Vec<String> = Vec::new();
-    for item in n.output.as_ref()? {
+    for item in n.output()? {
         let e = expr::parse(item).ok()?;
         let p = e.column().filter(|p| own.owns(p))?;
         let id = p.last()?;
@@ -1245,7 +1249,7 @@ fn finish_scan_draft(
     let mut addressed = addresses(plan, n, sort, non_sargable, t);
     if let Some(nl) = join {
         let pairs_removed = total(
-            nl.conditions
+            nl.join_conditions
                 .as_ref()
                 .and_then(|c| c.rows_removed_by_join_filter),
             nl,
@@ -1271,7 +1275,7 @@ fn finish_scan_draft(
     }
     Draft {
         kind,
-        schema: n.schema.clone(),
+        schema: n.schema().cloned(),
         table: table.to_string(),
         method,
         columns,

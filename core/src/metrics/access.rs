@@ -1,5 +1,5 @@
-//! Read access to the node properties the model keeps in boxed groups (`scan`, `conditions`,
-//! `sort`, `grouping`, `gather`), as if they were fields: `node.index_cond()` instead of
+//! Read access to the node properties the model keeps in boxed groups (`scan`, `scan_stats`,
+//! `conditions`, `join_conditions`, `other_conditions`, `sort`, `grouping`, `gather`), as if they were fields: `node.index_cond()` instead of
 //! `node.conditions.as_deref().and_then(|c| c.index_cond.as_deref())`.
 
 use crate::model::{Jit, Node};
@@ -30,12 +30,12 @@ getters! {
         index_cond: conditions,
         recheck_cond: conditions,
         tid_cond: conditions,
-        merge_cond: conditions,
-        hash_cond: conditions,
-        join_filter: conditions,
-        one_time_filter: conditions,
+        merge_cond: join_conditions,
+        hash_cond: join_conditions,
+        join_filter: join_conditions,
+        one_time_filter: other_conditions,
         order_by: conditions,
-        run_condition: conditions,
+        run_condition: other_conditions,
         function_name: scan,
         table_function_name: scan,
         cte_name: scan,
@@ -45,10 +45,10 @@ getters! {
     }
     copies {
         rows_removed_by_index_recheck: conditions => f64,
-        rows_removed_by_join_filter: conditions => f64,
-        heap_fetches: scan => f64,
-        exact_heap_blocks: scan => u64,
-        lossy_heap_blocks: scan => u64,
+        rows_removed_by_join_filter: join_conditions => f64,
+        heap_fetches: scan_stats => f64,
+        exact_heap_blocks: scan_stats => u64,
+        lossy_heap_blocks: scan_stats => u64,
         workers_planned: gather => u64,
         workers_launched: gather => u64,
         single_copy: gather => bool,

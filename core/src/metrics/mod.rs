@@ -186,9 +186,10 @@ pub struct Metrics {
     pub timed: bool,
     /// Whether the plan has buffer counts (BUFFERS).
     pub buffered: bool,
-    /// For each InitPlan or CTE node, the nodes that pay for its time and buffers (empty for
-    /// other nodes, and for a CTE no scan reads).
-    pub(crate) charged_to: Vec<Vec<NodeId>>,
+    /// For each InitPlan or CTE node, the nodes that pay for its time and buffers (empty for a
+    /// CTE no scan reads); other nodes are not in the map (a plan has few InitPlans: no vector
+    /// per node).
+    pub(crate) charged_to: FxHashMap<NodeId, Vec<NodeId>>,
 }
 
 impl Metrics {
@@ -246,7 +247,7 @@ fn processes(plan: &Plan) -> Vec<u32> {
     for n in &plan.nodes {
         let p = match n.parent.map(|id| &plan.nodes[id]) {
             None => 1,
-            Some(g) if is_gather(g) => match n.workers.as_ref().filter(|w| !w.is_empty()) {
+            Some(g) if is_gather(g) => match n.workers().filter(|w| !w.is_empty()) {
                 Some(workers) => {
                     let worker_loops: u64 = workers.iter().filter_map(|w| w.actual_loops).sum();
                     workers.len() as u32 + u32::from(n.loops() > worker_loops)
@@ -330,7 +331,7 @@ fn node_refs_into(n: &Node, refs: &mut ParamRefs) {
         scan_refs(s, refs);
     }
     let lists = [
-        n.output.as_ref(),
+        n.output(),
         n.sort_key(),
         n.group_key(),
         n.params_evaluated(),
@@ -358,9 +359,8 @@ fn initplan_signature(name: &str) -> Option<(u32, Vec<u32>)> {
 /// Linear in the plan: the CTE Scans are indexed by CTE name and the parameter references by
 /// InitPlan number and `$N` once, instead of walking the plan (or an attachment's subtree) once
 /// per CTE or InitPlan — a plan with hundreds of InitPlans stays instant.
-fn charges(plan: &Plan) -> Vec<Vec<NodeId>> {
-    let n = plan.nodes.len();
-    let mut out = vec![Vec::new(); n];
+fn charges(plan: &Plan) -> FxHashMap<NodeId, Vec<NodeId>> {
+    let mut out: FxHashMap<NodeId, Vec<NodeId>> = FxHashMap::default();
     let has_initplans = plan
         .nodes
         .iter()
@@ -391,11 +391,11 @@ fn charges(plan: &Plan) -> Vec<Vec<NodeId>> {
         let Some(parent) = node.parent else { continue };
         if let Some(cte) = cte_name(node) {
             // Every CTE Scan reading this CTE, anywhere in the plan.
-            out[node.id] = scans.get(cte).cloned().unwrap_or_default();
+            out.insert(node.id, scans.get(cte).cloned().unwrap_or_default());
             continue;
         }
         let Some((num, params)) = node.subplan_name.as_deref().and_then(initplan_signature) else {
-            out[node.id] = vec![parent];
+            out.insert(node.id, vec![parent]);
             continue;
         };
         by_number.entry(num).or_default().push(node.id);
@@ -406,7 +406,7 @@ fn charges(plan: &Plan) -> Vec<Vec<NodeId>> {
                 ids.push(node.id);
             }
         }
-        out[node.id] = vec![parent];
+        out.insert(node.id, vec![parent]);
     }
     if by_number.is_empty() {
         return out;
@@ -446,7 +446,7 @@ fn charges(plan: &Plan) -> Vec<Vec<NodeId>> {
         }
     }
     for (ip, id) in best {
-        out[ip] = vec![id];
+        out.insert(ip, vec![id]);
     }
     out
 }
@@ -509,7 +509,7 @@ pub fn compute(plan: &Plan) -> Metrics {
     for node in &plan.nodes {
         let Some(parent) = node.parent else { continue };
         let payers: &[NodeId] = if node.parent_relationship == Some(ParentRelationship::InitPlan) {
-            &charged_to[node.id]
+            charged_to.get(&node.id).map_or(&[], Vec::as_slice)
         } else {
             std::slice::from_ref(&parent)
         };
@@ -536,7 +536,11 @@ pub fn compute(plan: &Plan) -> Metrics {
         }
     }
 
-    let root_time = plan.nodes.first().filter(|_| timed).map(|_| incl[0][TIME]);
+    // From here on only the inclusive time is needed: the other inclusive measures are freed
+    // before the metrics are built (a smaller peak).
+    let incl_time: Vec<f64> = incl.iter().map(|m| m[TIME]).collect();
+    drop(incl);
+    let root_time = plan.nodes.first().filter(|_| timed).map(|_| incl_time[0]);
     let reference_time_ms = plan
         .execution_time
         .or(plan.duration)
@@ -557,7 +561,7 @@ pub fn compute(plan: &Plan) -> Metrics {
             m.processes = Some(procs[id]);
         }
         if timed && node.actual_loops.is_some() {
-            let total = incl[id][TIME];
+            let total = incl_time[id];
             let own = selfm[id][TIME].max(0.0);
             m.total_time_ms = Some(round3(total));
             m.self_time_ms = Some(round3(own));
@@ -623,7 +627,7 @@ pub fn compute(plan: &Plan) -> Metrics {
 /// The busiest process's rows over the mean rows per process (workers, plus the leader when it
 /// took part).
 fn worker_skew(node: &Node) -> Option<f64> {
-    let workers = node.workers.as_ref()?;
+    let workers = node.workers()?;
     let mut per: Vec<f64> = Vec::with_capacity(workers.len() + 1);
     let mut worker_loops = 0;
     for w in workers {

@@ -11,7 +11,10 @@
 //!   the reader, the TEXT conversion, the canonical serialization and the JSON Schema.
 //!   Adding a PostgreSQL property is adding one row. `pub struct` declares a struct with its own
 //!   `extra`; `pub group` declares a group of properties that is stored boxed inside its owner
-//!   (to keep nodes small) and flattened into the owner's canonical JSON.
+//!   (to keep nodes small) and flattened into the owner's canonical JSON. A row of a struct
+//!   marked `in side` is stored in the struct's boxed side struct (declared in `boxed { side:
+//!   SideType }`) yet keeps its place everywhere else (field enum, key lookup, order of the
+//!   canonical JSON and schema), and gets an accessor of its own name on the struct.
 
 /// Shared by the two string-enum macros: `Display`, `Serialize`, the JSON Schema.
 macro_rules! string_enum_common {
@@ -160,8 +163,11 @@ macro_rules! open_string_enum {
 ///     pub struct Name / NameField / NameKey {      // or `pub group` (no `extra`, stored boxed)
 ///         /// Doc of the field.
 ///         field: Type = "Server Key",
+///         rare: Type = "Other Key" in side,      // stored in the boxed side struct
 ///         …
 ///     }
+///     boxed { /// doc
+///             side: SideType }     // optional: the side struct of the rows marked `in side`
 ///     groups { /// doc
 ///              field: GroupType, … }   // flattened into the canonical JSON, boxed in memory
 ///     members { /// doc
@@ -172,26 +178,87 @@ macro_rules! properties {
     (
         $(#[doc = $sdoc:literal])*
         pub struct $Name:ident / $Field:ident / $Key:ident {
-            $( $(#[doc = $doc:literal])+ $field:ident : $ty:ty = $key:literal, )*
+            $( $(#[doc = $doc:literal])+ $field:ident : $ty:ty = $key:literal $(in $store:ident)?, )*
         }
+        $( boxed { $(#[doc = $bdoc:literal])+ $bfield:ident : $Bty:ident } )?
         groups { $( $(#[doc = $gdoc:literal])+ $gfield:ident : $Gty:ident, )* }
         members { $( $(#[doc = $mdoc:literal])+ $mfield:ident : $mty:ty, )* }
     ) => {
-        $(#[doc = $sdoc])*
-        #[derive(Debug, Clone, Default, PartialEq)]
-        #[non_exhaustive]
-        pub struct $Name {
-            $( $(#[doc = $doc])+ pub $field: Option<$ty>, )*
-            $( $(#[doc = $gdoc])+ pub $gfield: Option<Box<$Gty>>, )*
-            $( $(#[doc = $mdoc])+ pub $mfield: $mty, )*
-            /// Properties the model does not know (or values it does not know), by the server's
-            /// key, with their raw values.
-            pub extra: $crate::model::value::Extra,
-        }
+        properties!(@struct_fields
+            {
+                $(#[doc = $sdoc])*
+                #[derive(Debug, Clone, Default, PartialEq)]
+                #[non_exhaustive]
+                pub struct $Name
+            }
+            {
+                $( $(#[doc = $bdoc])+ pub $bfield: Option<Box<$Bty>>, )?
+                $( $(#[doc = $gdoc])+ pub $gfield: Option<Box<$Gty>>, )*
+                $( $(#[doc = $mdoc])+ pub $mfield: $mty, )*
+                /// Properties the model does not know (or values it does not know), by the server's
+                /// key, with their raw values.
+                pub extra: $crate::model::value::Extra,
+            }
+            {
+                $(
+                    $(#[doc = $bdoc])+
+                    #[doc = ""]
+                    #[doc = concat!("Rows of [`", stringify!($Name), "`] marked `in ", stringify!($bfield), "`: set on few nodes, so stored boxed (the owner stays small); each keeps its place in the owner's table, key lookup and canonical JSON, and has an accessor of its name on the owner.")]
+                    #[derive(Debug, Clone, Default, PartialEq)]
+                    #[non_exhaustive]
+                    pub struct $Bty
+                )?
+            }
+            [] []
+            $( [$($doc)+] [$($store)?] $field ($ty) )*
+        );
 
         properties!(@impl $Name / $Field / $Key [extra]
-            { $( [$($doc)+] $field : $ty = $key, )* }
+            { $( [$($doc)+] $field : $ty = $key [$($store)?], )* }
             { $( [$($gdoc)+] $gfield : $Gty, )* });
+    };
+    // Sorts the rows of a struct into its own fields and those of its boxed side struct (rows
+    // marked `in`), then declares both.
+    (@struct_fields { $($head:tt)* } { $($tail:tt)* } { $($side_head:tt)* } [$($own:tt)*] [$($side:tt)*]) => {
+        $($head)* { $($own)* $($tail)* }
+        properties!(@side_struct { $($side_head)* } { $($side)* });
+    };
+    (@struct_fields $head:tt $tail:tt $side_head:tt [$($own:tt)*] $side:tt
+        [$($doc:literal)+] [] $field:ident ($ty:ty) $($rest:tt)*) => {
+        properties!(@struct_fields $head $tail $side_head
+            [$($own)* $(#[doc = $doc])+ pub $field: Option<$ty>,] $side $($rest)*);
+    };
+    (@struct_fields $head:tt $tail:tt $side_head:tt $own:tt [$($side:tt)*]
+        [$($doc:literal)+] [$store:ident] $field:ident ($ty:ty) $($rest:tt)*) => {
+        properties!(@struct_fields $head $tail $side_head
+            $own [$($side)* $(#[doc = $doc])+ pub $field: Option<$ty>,] $($rest)*);
+    };
+    (@side_struct { } { }) => {};
+    (@side_struct { $($side_head:tt)+ } { $($side:tt)* }) => {
+        $($side_head)+ { $($side)* }
+    };
+    // A row's value: `Option<&T>` (`@get`), its `Option<T>` slot, the side struct created on
+    // demand (`@place`), or taken out of `other` (`@take`); `[]` is an own field, `[store]` a
+    // field of the boxed side struct `store`.
+    (@get $s:ident $field:ident []) => { $s.$field.as_ref() };
+    (@get $s:ident $field:ident [$store:ident]) => {
+        $s.$store.as_deref().and_then(|b| b.$field.as_ref())
+    };
+    (@place $s:ident $field:ident []) => { $s.$field };
+    (@place $s:ident $field:ident [$store:ident]) => {
+        $s.$store.get_or_insert_with(Default::default).$field
+    };
+    (@take $s:ident $field:ident []) => { $s.$field };
+    (@take $s:ident $field:ident [$store:ident]) => {
+        $s.$store.as_mut().and_then(|b| b.$field.take())
+    };
+    (@getter [$($doc:literal)+] $field:ident $ty:ty []) => {};
+    (@getter [$($doc:literal)+] $field:ident $ty:ty [$store:ident]) => {
+        $(#[doc = $doc])+
+        #[doc = concat!("(Stored in `", stringify!($store), "`.)")]
+        pub fn $field(&self) -> Option<&$ty> {
+            properties!(@get self $field [$store])
+        }
     };
     (
         $(#[doc = $sdoc:literal])*
@@ -209,7 +276,7 @@ macro_rules! properties {
         }
 
         properties!(@impl $Name / $Field / $Key [group]
-            { $( [$($doc)+] $field : $ty = $key, )* }
+            { $( [$($doc)+] $field : $ty = $key [], )* }
             { });
     };
     (@extra_absorb [extra] $self:ident $other:ident) => {
@@ -223,7 +290,7 @@ macro_rules! properties {
     (@extra_mut [extra] $self:ident) => { Some(&mut $self.extra) };
     (@extra_mut [group] $self:ident) => { None };
     (@impl $Name:ident / $Field:ident / $Key:ident [$kind:ident]
-        { $( [$($doc:literal)+] $field:ident : $ty:ty = $key:literal, )* }
+        { $( [$($doc:literal)+] $field:ident : $ty:ty = $key:literal [$($store:ident)?], )* }
         { $( [$($gdoc:literal)+] $gfield:ident : $Gty:ident, )* }
     ) => {
         #[doc = concat!("The properties of [`", stringify!($Name), "`] itself, one variant per field.")]
@@ -240,6 +307,11 @@ macro_rules! properties {
             /// A field of the struct itself.
             Own($Field),
             $( $(#[doc = $gdoc])+ $gfield(<$Gty as $crate::model::Properties>::Field), )*
+        }
+
+        /// Accessors of the rows stored in a boxed side struct (none for most structs).
+        impl $Name {
+            $( properties!(@getter [$($doc)+] $field $ty [$($store)?]); )*
         }
 
         impl $crate::model::Properties for $Name {
@@ -278,7 +350,7 @@ macro_rules! properties {
                     $Key::Own(field) => match field {
                         $( $Field::$field => {
                             match <$ty as $crate::model::value::FieldValue>::read_known(src)? {
-                                Ok(v) => match &mut self.$field {
+                                Ok(v) => match &mut properties!(@place self $field [$($store)?]) {
                                     Some(old) => $crate::model::value::FieldValue::merge(old, v),
                                     slot => *slot = Some(v),
                                 },
@@ -300,7 +372,8 @@ macro_rules! properties {
                 match key {
                     $Key::Own(field) => match field {
                         $( $Field::$field => {
-                            self.$field = Some(<$ty as $crate::model::value::FieldValue>::from_text(text)?);
+                            properties!(@place self $field [$($store)?]) =
+                                Some(<$ty as $crate::model::value::FieldValue>::from_text(text)?);
                         } )*
                     },
                     $( $Key::$gfield(f) => self
@@ -311,8 +384,12 @@ macro_rules! properties {
                 Ok(())
             }
 
-            fn absorb(&mut self, other: Self) {
-                $( if self.$field.is_none() { self.$field = other.$field; } )*
+            fn absorb(&mut self, #[allow(unused_mut)] mut other: Self) {
+                $( if properties!(@get self $field [$($store)?]).is_none() {
+                    if let Some(v) = properties!(@take other $field [$($store)?]) {
+                        properties!(@place self $field [$($store)?]) = Some(v);
+                    }
+                } )*
                 $( match (&mut self.$gfield, other.$gfield) {
                     (Some(mine), Some(theirs)) => mine.absorb(*theirs),
                     (slot @ None, theirs) => *slot = theirs,
@@ -334,7 +411,9 @@ macro_rules! properties {
             }
 
             fn serialize_fields<M: serde::ser::SerializeMap>(&self, map: &mut M) -> Result<(), M::Error> {
-                $( if let Some(v) = &self.$field { map.serialize_entry(stringify!($field), v)?; } )*
+                $( if let Some(v) = properties!(@get self $field [$($store)?]) {
+                    map.serialize_entry(stringify!($field), v)?;
+                } )*
                 $( if let Some(g) = &self.$gfield { g.serialize_fields(map)?; } )*
                 Ok(())
             }

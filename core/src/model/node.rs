@@ -468,6 +468,13 @@ properties! {
         sampling_parameters: Vec<String> = "Sampling Parameters",
         /// TABLESAMPLE REPEATABLE seed.
         repeatable_seed: String = "Repeatable Seed",
+    }
+}
+
+properties! {
+    /// Counters of index, bitmap and tuplestore scans (a group of its own: most scans that set
+    /// them have no other scan detail).
+    pub group ScanStats / ScanStatsField / ScanStatsKey {
         /// Heap fetches of an Index Only Scan (rows whose page was not all-visible).
         heap_fetches: f64 = "Heap Fetches",
         /// Index searches (18+).
@@ -484,7 +491,7 @@ properties! {
 }
 
 properties! {
-    /// Conditions other than `Filter`, with their row-removal counters.
+    /// Conditions of a scan other than `Filter`, with the recheck's row-removal counter.
     pub group Conditions / ConditionsField / ConditionsKey {
         /// Index condition.
         index_cond: String = "Index Cond",
@@ -496,6 +503,12 @@ properties! {
         recheck_cond: String = "Recheck Cond",
         /// TID condition of a Tid Scan / Tid Range Scan.
         tid_cond: String = "TID Cond",
+    }
+}
+
+properties! {
+    /// Conditions of a join, with the join filter's row-removal counter.
+    pub group JoinConditions / JoinConditionsField / JoinConditionsKey {
         /// Merge join condition.
         merge_cond: String = "Merge Cond",
         /// Hash join condition.
@@ -504,6 +517,12 @@ properties! {
         join_filter: String = "Join Filter",
         /// Rows removed by the join filter (per loop).
         rows_removed_by_join_filter: f64 = "Rows Removed by Join Filter",
+    }
+}
+
+properties! {
+    /// Conditions of a Result (one-time filter) and of a WindowAgg (window, run condition).
+    pub group OtherConditions / OtherConditionsField / OtherConditionsKey {
         /// Condition evaluated once, before running the node.
         one_time_filter: String = "One-Time Filter",
         /// Window definition of a WindowAgg (18+).
@@ -568,7 +587,7 @@ properties! {
         /// Table scanned or modified.
         relation_name: String = "Relation Name",
         /// Schema of the relation or function (VERBOSE).
-        schema: String = "Schema",
+        schema: String = "Schema" in details,
         /// Alias of the scanned object.
         alias: String = "Alias",
         /// Join type.
@@ -594,7 +613,7 @@ properties! {
         /// Whether the planner chose a disabled node type (18+).
         disabled: bool = "Disabled",
         /// Output columns (VERBOSE).
-        output: Vec<String> = "Output",
+        output: Vec<String> = "Output" in details,
         /// Whether the inner side matches at most one row per outer row (10+).
         inner_unique: bool = "Inner Unique",
         /// Filter applied to the node's rows.
@@ -602,17 +621,28 @@ properties! {
         /// Rows removed by the filter (per loop).
         rows_removed_by_filter: f64 = "Rows Removed by Filter",
         /// Peak memory of a hash table, hash aggregate or Memoize cache, in kB.
-        peak_memory_usage: u64 = "Peak Memory Usage",
+        peak_memory_usage: u64 = "Peak Memory Usage" in details,
         /// Children pruned at executor start-up (11+).
-        subplans_removed: u64 = "Subplans Removed",
+        subplans_removed: u64 = "Subplans Removed" in details,
         /// Per-worker data.
-        workers: Vec<Worker> = "Workers",
+        workers: Vec<Worker> = "Workers" in details,
+    }
+    boxed {
+        /// The node's less common properties (the rows marked `in details`: schema, output,
+        /// peak memory, pruned subplans, workers), boxed.
+        details: NodeDetails
     }
     groups {
         /// Less common scan targets and scan details.
         scan: ScanDetails,
-        /// Conditions other than `Filter`.
+        /// Index, bitmap and tuplestore scan counters.
+        scan_stats: ScanStats,
+        /// Scan conditions other than `Filter`.
         conditions: Conditions,
+        /// Join conditions.
+        join_conditions: JoinConditions,
+        /// One-time filter, window and run condition.
+        other_conditions: OtherConditions,
         /// Sort key and sort statistics.
         sort: SortStats,
         /// Group key and grouping sets.
@@ -666,6 +696,11 @@ impl Node {
             node_type: Some(node_type),
             ..Node::default()
         }
+    }
+
+    /// The node's less common properties, created empty when it has none yet (to set them).
+    pub fn details_mut(&mut self) -> &mut NodeDetails {
+        self.details.get_or_insert_with(Default::default)
     }
 
     /// The node type (`Other("")` if the server printed none).

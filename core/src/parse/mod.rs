@@ -270,7 +270,7 @@ pub(crate) fn infer_options(plan: &mut Plan, structured: bool) {
         analyze |= n.actual_loops.is_some();
         timing |= n.actual_total_time.is_some() && n.actual_loops != Some(0);
         buffers |= n.buffers.is_some();
-        verbose |= n.output.is_some() || n.schema.is_some();
+        verbose |= n.output().is_some() || n.schema().is_some();
         wal |= n.wal.is_some();
     }
     let o = &mut plan.options;

@@ -386,13 +386,20 @@ fn body(node: &Node) -> &'static [Slot] {
         ],
         NodeType::Group => &[L(Line::Grouping), FILTER, REMOVED],
         NodeType::Aggregate => &[L(Line::Grouping), FILTER, L(Line::HashAgg), REMOVED],
-        NodeType::WindowAgg if node.conditions.as_ref().is_some_and(|c| c.window.is_some()) => &[
-            Key("Window", Always),
-            Key("Run Condition", Always),
-            FILTER,
-            REMOVED,
-            L(Line::Storage),
-        ],
+        NodeType::WindowAgg
+            if node
+                .other_conditions
+                .as_ref()
+                .is_some_and(|c| c.window.is_some()) =>
+        {
+            &[
+                Key("Window", Always),
+                Key("Run Condition", Always),
+                FILTER,
+                REMOVED,
+                L(Line::Storage),
+            ]
+        }
         NodeType::WindowAgg => &[FILTER, REMOVED, Key("Run Condition", Always)],
         NodeType::Hash => &[L(Line::Hash)],
         NodeType::SeqScan

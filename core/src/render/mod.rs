@@ -86,7 +86,7 @@ impl Dialect {
         for n in &plan.nodes {
             rows |= n.disabled.is_some() || fractional(n.actual_rows) || shows_18(n);
             check_io(n.io_timings.as_deref());
-            for w in n.workers.iter().flatten() {
+            for w in n.workers().into_iter().flatten() {
                 rows |= fractional(w.actual_rows);
                 check_io(w.io_timings.as_deref());
             }
@@ -125,15 +125,17 @@ fn shows_18(n: &Node) -> bool {
                 || m.estimated_hit_percent.is_some()
         })
     };
-    n.scan
+    n.scan_stats
         .as_ref()
         .is_some_and(|s| s.index_searches.is_some() || s.storage.is_some())
-        || n.conditions.as_ref().is_some_and(|c| c.window.is_some())
+        || n.other_conditions
+            .as_ref()
+            .is_some_and(|c| c.window.is_some())
         || n.join_type == Some(crate::model::JoinType::RightSemi)
         || wal(n.wal.as_deref())
         || read_stream(n.read_stream.as_deref())
         || estimates(n.memoize.as_deref())
-        || n.workers.iter().flatten().any(|w| {
+        || n.workers().into_iter().flatten().any(|w| {
             wal(w.wal.as_deref())
                 || read_stream(w.read_stream.as_deref())
                 || estimates(w.memoize.as_deref())

@@ -359,7 +359,7 @@ fn target(node: &Node, line: &mut String) {
     line.push_str(" on");
     if let Some(o) = object {
         line.push(' ');
-        if let Some(s) = &node.schema {
+        if let Some(s) = node.schema() {
             line.push_str(&quote_identifier(s));
             line.push('.');
         }

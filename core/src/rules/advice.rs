@@ -14,7 +14,7 @@ use crate::model::Node;
 /// The table a node reads, schema-qualified when the plan says (VERBOSE).
 pub fn table_name(node: &Node) -> Option<String> {
     let rel = node.relation_name.as_deref()?;
-    Some(match &node.schema {
+    Some(match node.schema() {
         Some(s) => format!("{}.{}", quote(s), quote(rel)),
         None => quote(rel),
     })

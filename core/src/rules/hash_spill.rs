@@ -57,7 +57,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
             (Some(a), Some(b)) => Some(a + b),
             (a, _) => a,
         };
-        let peak = n.peak_memory_usage.unwrap_or(0) as f64;
+        let peak = n.peak_memory_usage().copied().unwrap_or(0) as f64;
         let needed = peak * batches as f64;
         let planned = match original {
             Some(o) if o < batches => format!(" (planned {o}: the build side was under-estimated)"),

@@ -43,8 +43,8 @@ pub(crate) fn spill(n: &Node) -> Option<(u64, f64)> {
     let mut disk = 0.0;
     let mut spilled = false;
     let groups = n.hashagg.iter().map(|b| &**b).chain(
-        n.workers
-            .iter()
+        n.workers()
+            .into_iter()
             .flatten()
             .filter_map(|w| w.hashagg.as_deref()),
     );
@@ -77,7 +77,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
             fmt_count(disk),
             time
         );
-        let wm = suggest_work_mem(disk.max(n.peak_memory_usage.unwrap_or(0) as f64));
+        let wm = suggest_work_mem(disk.max(n.peak_memory_usage().copied().unwrap_or(0) as f64));
         out.push(
             Finding::new(
                 ID,
@@ -89,7 +89,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
             .with("hashagg_batches", batches)
             .with("disk_usage_kb", disk)
             .with_opt("planned_partitions", n.hashagg.as_ref().and_then(|h| h.planned_partitions))
-            .with_opt("peak_memory_kb", n.peak_memory_usage)
+            .with_opt("peak_memory_kb", n.peak_memory_usage().copied())
             .fix(
                 format!("Let the groups fit in memory (about {wm}): raise work_mem or hash_mem_multiplier for this query (SET LOCAL in its transaction), or aggregate fewer, narrower rows."),
                 Some(format!("SET LOCAL work_mem = '{wm}';")),

@@ -48,7 +48,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
         }
         let mut exact = n.exact_heap_blocks().unwrap_or(0);
         let mut lossy = n.lossy_heap_blocks().unwrap_or(0);
-        for w in n.workers.iter().flatten() {
+        for w in n.workers().into_iter().flatten() {
             exact += w.exact_heap_blocks.unwrap_or(0);
             lossy += w.lossy_heap_blocks.unwrap_or(0);
         }

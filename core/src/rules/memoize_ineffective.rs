@@ -99,7 +99,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
             }
         );
         let (text, sql) = if too_small {
-            let kb = n.peak_memory_usage.unwrap_or(0) as f64;
+            let kb = n.peak_memory_usage().copied().unwrap_or(0) as f64;
             let wm = suggest_work_mem(kb * (1.0 + evicted_share * 4.0));
             (
                 format!(
@@ -121,7 +121,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
                 .with("cache_evictions", evictions)
                 .with("cache_overflows", overflows)
                 .with("hit_ratio", crate::metrics::round4(ratio))
-                .with_opt("peak_memory_kb", n.peak_memory_usage)
+                .with_opt("peak_memory_kb", n.peak_memory_usage().copied())
                 .fix(text, sql),
         );
     }

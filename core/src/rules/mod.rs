@@ -561,7 +561,7 @@ pub fn label(n: &Node) -> String {
         .or(n.tuplestore_name());
     if let Some(t) = target {
         s.push_str(" on ");
-        if let Some(schema) = &n.schema {
+        if let Some(schema) = n.schema() {
             s.push_str(schema);
             s.push('.');
         }
@@ -932,7 +932,7 @@ pub(crate) fn group_target(ctx: &Context, g: &ScanGroup) -> (Option<String>, Str
         .iter()
         .filter_map(|&m| ctx.node(m).relation_name.as_deref())
         .collect();
-    let table = partition_table(&names, first.schema.as_deref());
+    let table = partition_table(&names, first.schema().map(String::as_str));
     let phrase = format!(
         "{} partitions of {}",
         g.members.len(),

@@ -87,7 +87,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
         let empty_ms: Option<f64> = empty.iter().map(|&i| ctx.m(i).total_time_ms).sum();
         let empty_share: Option<f64> = empty.iter().map(|&i| ctx.total_share(i)).sum();
         let mostly_empty = empty.len() as f64 >= scans.len() as f64 * p.empty_share;
-        let removed = n.subplans_removed.unwrap_or(0);
+        let removed = n.subplans_removed().copied().unwrap_or(0);
         let message = if mostly_empty {
             format!(
                 "{} scanned {} partitions of {table} and {} of them returned no rows{}",

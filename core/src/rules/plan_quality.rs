@@ -53,7 +53,7 @@ fn check(ctx: &Context, _: &Params, out: &mut Vec<Finding>) {
         matches!(n.node_type(), NodeType::Gather | NodeType::GatherMerge)
             && n.workers_launched().unwrap_or(0) > 0
     });
-    if parallel && ctx.analyzed() && !ctx.nodes().iter().any(|n| n.workers.is_some()) {
+    if parallel && ctx.analyzed() && !ctx.nodes().iter().any(|n| n.workers().is_some()) {
         missing.push("per-worker data (VERBOSE)");
         options.push("VERBOSE");
     }

@@ -63,7 +63,7 @@ pub(crate) fn spilled_kb(n: &Node) -> Option<f64> {
             }
         }
     }
-    for w in n.workers.iter().flatten() {
+    for w in n.workers().into_iter().flatten() {
         if let Some(s) = &w.sort
             && (s.sort_space_type == Some(SpaceType::Disk)
                 || matches!(

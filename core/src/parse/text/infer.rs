@@ -315,7 +315,7 @@ pub(crate) fn infer(plan: &mut Plan, ev: &Evidence, groupings: Vec<(usize, Group
                 .get_or_insert(false);
         }
         if matches!(t, NodeType::Append | NodeType::MergeAppend) && ev.since(13) {
-            node.subplans_removed.get_or_insert(0);
+            node.details_mut().subplans_removed.get_or_insert(0);
         }
         if t == NodeType::Aggregate
             && matches!(node.strategy, Some(Strategy::Hashed | Strategy::Mixed))
@@ -335,10 +335,10 @@ pub(crate) fn infer(plan: &mut Plan, ev: &Evidence, groupings: Vec<(usize, Group
         if ev.analyze {
             zero_counters(node, &t);
             if below_gather && ev.since(13) {
-                node.workers.get_or_insert_with(Vec::new);
+                node.details_mut().workers.get_or_insert_with(Vec::new);
             }
         }
-        if let Some(workers) = node.workers.as_mut() {
+        if let Some(workers) = node.details.as_mut().and_then(|d| d.workers.as_mut()) {
             for w in workers.iter_mut() {
                 if let Some(h) = w.hashagg.as_mut() {
                     if h.hashagg_batches.is_some() {
@@ -358,7 +358,7 @@ pub(crate) fn infer(plan: &mut Plan, ev: &Evidence, groupings: Vec<(usize, Group
                 true,
             );
             if ev.verbose {
-                if let Some(workers) = node.workers.as_mut() {
+                if let Some(workers) = node.details.as_mut().and_then(|d| d.workers.as_mut()) {
                     for w in workers.iter_mut().filter(|w| w.actual_loops.is_some()) {
                         fill_groups(
                             &mut w.buffers,
@@ -449,10 +449,12 @@ fn zero_counters(node: &mut Node, t: &NodeType) {
     if node.filter.is_some() {
         node.rows_removed_by_filter.get_or_insert(0.0);
     }
-    if let Some(c) = node.conditions.as_mut() {
-        if c.join_filter.is_some() {
-            c.rows_removed_by_join_filter.get_or_insert(0.0);
+    if let Some(j) = node.join_conditions.as_mut() {
+        if j.join_filter.is_some() {
+            j.rows_removed_by_join_filter.get_or_insert(0.0);
         }
+    }
+    if let Some(c) = node.conditions.as_mut() {
         let recheck = match t {
             NodeType::IndexScan | NodeType::IndexOnlyScan => c.index_cond.is_some(),
             NodeType::BitmapHeapScan => c.recheck_cond.is_some(),
@@ -484,7 +486,7 @@ fn zero_counters(node: &mut Node, t: &NodeType) {
         }
     }
     if *t == NodeType::BitmapHeapScan {
-        let s = node.scan.get_or_insert_with(Default::default);
+        let s = node.scan_stats.get_or_insert_with(Default::default);
         s.exact_heap_blocks.get_or_insert(0);
         s.lossy_heap_blocks.get_or_insert(0);
     }

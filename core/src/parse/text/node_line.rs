@@ -310,13 +310,10 @@ fn fast_actual(s: &str) -> Option<(Actual, bool)> {
         }
         None => (None, r.strip_prefix("rows=")?),
     };
+    let rows_text = r;
     let (rows, r) = take_number(r)?;
-    let fractional = {
-        // The rows' text is what `take_number` consumed just before `r`.
-        let consumed = &s[..s.len() - r.len()];
-        let start = consumed.rfind('=').map_or(0, |e| e + 1);
-        consumed[start..].contains('.')
-    };
+    // The rows' text is what `take_number` consumed (a few bytes).
+    let fractional = rows_text.as_bytes()[..rows_text.len() - r.len()].contains(&b'.');
     let (loops, r) = take_number(r.strip_prefix(" loops=")?)?;
     if r != ")" {
         return None;
@@ -359,11 +356,11 @@ const OPENERS: &[&str] = &["(cost=", "(actual ", "(never executed)"];
 
 /// Whether the text after the last `(` is an unfinished block opener (`(co`, `(cost=1.00..`).
 fn open_block_at_end(body: &str) -> bool {
-    let Some(p) = body.rfind('(') else {
+    let Some(p) = memchr::memrchr(b'(', body.as_bytes()) else {
         return false;
     };
     let tail = &body[p..];
-    !tail.contains(')')
+    memchr::memchr(b')', tail.as_bytes()).is_none()
         && OPENERS
             .iter()
             .any(|o| o.starts_with(tail) || tail.starts_with(o))
@@ -617,6 +614,60 @@ pub(crate) fn parse(s: &str, root_position: bool) -> Result<Parsed<'_>, LineErro
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fast readers of the cost and actual blocks give what the nom grammar gives (values
+    /// and the fractional-rows cue), on every block of every TEXT plan of the corpus.
+    #[test]
+    fn fast_blocks_match_the_grammar_on_the_corpus() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus");
+        let (mut costs, mut actuals) = (0, 0);
+        for major in std::fs::read_dir(&root).expect("corpus/").flatten() {
+            for query in std::fs::read_dir(major.path())
+                .into_iter()
+                .flatten()
+                .flatten()
+            {
+                for file in std::fs::read_dir(query.path())
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                {
+                    let path = file.path();
+                    if path.extension().is_none_or(|e| e != "txt") {
+                        continue;
+                    }
+                    let Ok(text) = std::fs::read_to_string(&path) else {
+                        continue;
+                    };
+                    for line in text.lines() {
+                        let body = line.trim_end();
+                        if let Some(p) = rfind(body, "(actual ") {
+                            if let Some(fast) = fast_actual(&body[p..]) {
+                                let slow = whole_block(body, p, actual_block, "actual");
+                                assert_eq!(Ok(fast), slow.map_err(|e| e.message), "{line}");
+                                actuals += 1;
+                            }
+                        }
+                        let before = match rfind(body, "(actual ") {
+                            Some(p) => body[..p].trim_end(),
+                            None => body,
+                        };
+                        if let Some(p) = rfind(before, "(cost=") {
+                            if let Some(fast) = fast_cost(&before[p..]) {
+                                let slow = whole_block(before, p, cost_block, "cost");
+                                assert_eq!(Ok(fast), slow.map_err(|e| e.message), "{line}");
+                                costs += 1;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            costs > 5_000 && actuals > 5_000,
+            "{costs} cost, {actuals} actual blocks"
+        );
+    }
 
     fn node(s: &str) -> NodeLine<'_> {
         match parse(s, true) {

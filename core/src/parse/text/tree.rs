@@ -153,6 +153,9 @@ struct Parser<'a, 'o> {
     cur: Option<PlanState<'a>>,
     /// `Query Text:` seen before a root (auto_explain).
     preamble: Option<(String, Option<String>)>,
+    /// Before a root: the last line skipped that could be a node line of a type this parser
+    /// does not know, without blocks (COSTS OFF): it is the root if a child line follows.
+    unknown_root: Option<Line<'a>>,
     blank: bool,
     /// `Query rewrites to nothing` was seen (JSON prints `[]` for it: no plan, no error).
     rewrites_to_nothing: bool,
@@ -169,6 +172,7 @@ pub(crate) fn parse(text: &str, options: &ParseOptions) -> Result<Vec<Plan>, Err
         plans: Vec::new(),
         cur: None,
         preamble: None,
+        unknown_root: None,
         blank: false,
         rewrites_to_nothing: false,
         nodes_left: memchr::memmem::find_iter(text.as_bytes(), b"->").count() + 1,
@@ -186,6 +190,21 @@ pub(crate) fn parse(text: &str, options: &ParseOptions) -> Result<Vec<Plan>, Err
         ));
     }
     Ok(p.plans)
+}
+
+/// Whether a line could be a node line without blocks (COSTS OFF) of a type this parser does not
+/// know: the words of its name, up to a target (` on `, ` using `) or a parenthesis, each start
+/// with a capital letter, as every node name PostgreSQL prints does (`Foreign Update`).
+fn could_be_node_name(content: &str) -> bool {
+    let name = [" on ", " using ", " ("]
+        .iter()
+        .filter_map(|sep| content.find(sep))
+        .min()
+        .map_or(content, |end| &content[..end]);
+    !name.is_empty()
+        && name
+            .split(' ')
+            .all(|w| w.bytes().next().is_some_and(|b| b.is_ascii_uppercase()))
 }
 
 /// Top-level lines that belong to the query, not to a node (§2.1).
@@ -289,6 +308,7 @@ impl<'a> Parser<'a, '_> {
     fn line(&mut self, line: Line<'a>) -> Result<usize, Error> {
         if line.content.is_empty() {
             self.blank = true;
+            self.unknown_root = None;
             return Ok(line.next);
         }
         let next = match self.cur.is_some() {
@@ -318,8 +338,19 @@ impl<'a> Parser<'a, '_> {
             }
         }
         if let Some((node, next)) = self.try_node(line, true)? {
+            if let Some(root) = self.unknown_root.take() {
+                if line.content.starts_with("->") && root.indent < line.indent {
+                    return self.start_unknown_root(root, line, (node, next));
+                }
+            }
             self.start_plan(line, node)?;
             return Ok(next);
+        }
+        if could_be_node_name(line.content) {
+            self.unknown_root = Some(line);
+        } else if split_label(line.content).is_none() {
+            // Neither a node line nor one of its properties: the candidate was prose.
+            self.unknown_root = None;
         }
         if let Some((q, _)) = &mut self.preamble {
             // The query text continues until the root.
@@ -327,6 +358,32 @@ impl<'a> Parser<'a, '_> {
             q.push_str(line.raw);
         }
         Ok(line.next)
+    }
+
+    /// A child line (`->`) follows a skipped line to its left that could name a node (a node
+    /// type this parser does not know, COSTS OFF): that line is the root, and the lines after
+    /// it are read again as its properties and children. (`child` was read as a node already:
+    /// it starts the plan if the root line does not parse after all.)
+    fn start_unknown_root(
+        &mut self,
+        root: Line<'a>,
+        line: Line<'a>,
+        child: (NodeAndCues, usize),
+    ) -> Result<usize, Error> {
+        // Read as a child line: there, an unknown name is a node.
+        let as_child = format!("->  {}", root.content);
+        let Ok(Parsed::Node(nl)) = node_line::parse(&as_child, false) else {
+            self.start_plan(line, child.0)?;
+            return Ok(child.1);
+        };
+        if let Some((q, _)) = &mut self.preamble {
+            // The query text ended before the root, not before the child.
+            if let Some(cut) = q.rfind(root.raw) {
+                q.truncate(cut.saturating_sub(1));
+            }
+        }
+        self.start_plan(root, make_node(&nl))?;
+        Ok(root.next)
     }
 
     fn push_placeholder(&mut self, p: Option<&'static str>) {
@@ -572,7 +629,7 @@ impl<'a> Parser<'a, '_> {
                     let st = self.st();
                     st.frames.truncate(keep);
                     let node = &mut st.plan.nodes[id];
-                    let workers = node.workers.get_or_insert_with(Vec::new);
+                    let workers = node.details_mut().workers.get_or_insert_with(Vec::new);
                     let index = match workers.iter().position(|w| w.worker_number == Some(n)) {
                         Some(i) => i,
                         None => {
@@ -673,7 +730,7 @@ impl<'a> Parser<'a, '_> {
                         self.flush()?;
                         let st = self.st();
                         st.frames.truncate(keep);
-                        if let Some(workers) = st.plan.nodes[id].workers.as_mut() {
+                        if let Some(workers) = workers_mut(&mut st.plan.nodes[id]) {
                             workers[w].jit.get_or_insert_with(Jit::default);
                         }
                         st.frames.push(Frame {
@@ -1070,10 +1127,7 @@ impl PlanState<'_> {
                 Ok(())
             }
             Owner::Worker(id, w) => {
-                let Some(worker) = self.plan.nodes[id]
-                    .workers
-                    .as_mut()
-                    .and_then(|v| v.get_mut(w))
+                let Some(worker) = workers_mut(&mut self.plan.nodes[id]).and_then(|v| v.get_mut(w))
                 else {
                     return Ok(());
                 };
@@ -1101,9 +1155,7 @@ impl PlanState<'_> {
             }
             Owner::WorkerJit(id, w) => {
                 let ev = &mut self.ev;
-                match self.plan.nodes[id]
-                    .workers
-                    .as_mut()
+                match workers_mut(&mut self.plan.nodes[id])
                     .and_then(|v| v.get_mut(w))
                     .and_then(|w| w.jit.as_mut())
                 {
@@ -1187,7 +1239,7 @@ fn node_property(
 }
 
 fn set_worker_actual(node: &mut Node, index: usize, actual: Actual) {
-    let Some(w) = node.workers.as_mut().and_then(|v| v.get_mut(index)) else {
+    let Some(w) = workers_mut(node).and_then(|v| v.get_mut(index)) else {
         return;
     };
     match actual {
@@ -1231,6 +1283,11 @@ impl NodeAndCues {
     }
 }
 
+/// The node's per-worker data, when it has some.
+fn workers_mut(node: &mut Node) -> Option<&mut Vec<Worker>> {
+    node.details.as_mut().and_then(|d| d.workers.as_mut())
+}
+
 /// The node a line describes (§3): the name's qualifiers, the target, the blocks.
 fn make_node(nl: &NodeLine<'_>) -> NodeAndCues {
     let name = &nl.name;
@@ -1264,14 +1321,19 @@ fn make_node(nl: &NodeLine<'_>) -> NodeAndCues {
             .map(|a| a.to_string())
             .or_else(|| object.clone());
         let schema = t.schema.as_ref().map(|s| s.to_string());
+        let set_schema = |n: &mut Node| {
+            if let Some(s) = schema {
+                n.details_mut().schema = Some(s);
+            }
+        };
         match name.target {
             Target::Relation | Target::IndexThenRelation | Target::None => {
                 n.relation_name = object;
-                n.schema = schema;
+                set_schema(&mut n);
             }
             Target::Function => {
                 n.scan.get_or_insert_with(Default::default).function_name = object;
-                n.schema = schema;
+                set_schema(&mut n);
             }
             Target::TableFunction => {
                 n.scan
@@ -1352,6 +1414,34 @@ mod tests {
         let p = text("NOTIFY\n").unwrap();
         assert_eq!(p[0].utility.as_deref(), Some("Notify"));
         assert!(text("nothing that is a plan\n").is_err());
+    }
+
+    #[test]
+    fn an_unknown_root_without_blocks_is_the_root_of_its_children() {
+        // Hand-made lines: one rule (a COSTS OFF root of a node type this parser does not know,
+        // as a newer server may print), not a plan.
+        let p = text("Foreign Merge on t\n  Window: a\n  ->  Result\n        One-Time Filter: x\n")
+            .unwrap();
+        assert_eq!(p[0].nodes.len(), 2);
+        let root = &p[0].nodes[0];
+        assert_eq!(root.node_type(), &NodeType::Other("Foreign Merge".into()));
+        assert_eq!(root.relation_name.as_deref(), Some("t"));
+        assert_eq!(serde_json::to_value(root).unwrap()["window"], "a");
+        assert_eq!(p[0].nodes[1].node_type(), &NodeType::Result);
+        // auto_explain: the query text ends before the root.
+        let p = text("Query Text: select 1\nFoo Bar\n  ->  Result\n").unwrap();
+        assert_eq!(p[0].query_text.as_deref(), Some("select 1"));
+        assert_eq!(
+            p[0].nodes[0].node_type(),
+            &NodeType::Other("Foo Bar".into())
+        );
+        // Prose before a pasted subtree is not a node, and neither is a line a blank line
+        // separates from the child.
+        for junk in ["here is the plan\n", "Foo Bar\n\n", "Foo Bar\n-----\n"] {
+            let p = text(&format!("{junk}  ->  Result\n")).unwrap();
+            assert_eq!(p[0].nodes.len(), 1, "{junk:?}");
+            assert_eq!(p[0].nodes[0].node_type(), &NodeType::Result, "{junk:?}");
+        }
     }
 
     #[test]
