@@ -18,7 +18,7 @@ use std::time::Duration;
 use planlint::{Config, Format, Plan};
 use planlint_benches::{
     Counting, Input, cli_binary, fastest_interleaved, huge, json_ignored_any, mb_per_s,
-    measure_memory, split_lines, typical,
+    measure_memory, split_lines, typical, xml_tokenize,
 };
 
 #[global_allocator]
@@ -111,6 +111,40 @@ fn main() {
                 ratio,
                 budget,
                 verdict(met),
+            );
+        }
+    }
+
+    if want("parse") {
+        // XML's other limit: a general XML tokenizer (quick-xml's events, nothing built).
+        println!(
+            "\n### XML: planlint vs quick-xml's tokenizer alone (fastest of {RUNS} interleaved runs)\n"
+        );
+        println!("| input | MB | planlint ms | MB/s | quick-xml tokenize ms | MB/s | ratio |");
+        println!("|---|---:|---:|---:|---:|---:|---:|");
+        for input in typical_sets
+            .iter()
+            .chain(full.iter().copied())
+            .filter(|i| i.format == Format::Xml)
+        {
+            let mut a = || {
+                black_box(parse_all(input));
+            };
+            let mut b = || {
+                for d in &input.docs {
+                    black_box(xml_tokenize(black_box(d)));
+                }
+            };
+            let t = fastest_interleaved(RUNS, vec![&mut a, &mut b]);
+            println!(
+                "| {} | {:.2} | {:.2} | {:.0} | {:.2} | {:.0} | {:.2}× |",
+                input.name,
+                input.bytes() as f64 / 1e6,
+                ms(t[0]),
+                mb_per_s(input.bytes(), t[0]),
+                ms(t[1]),
+                mb_per_s(input.bytes(), t[1]),
+                t[0].as_secs_f64() / t[1].as_secs_f64(),
             );
         }
     }

@@ -8,17 +8,19 @@
 //! QUERY is a huge plan's name or `typical` (every pg17 corpus plan, analyze variant; parse only).
 //! Steps: `parse` (the format detected, as the CLI does), `analyze` (all rules; the plan parsed
 //! first), `metrics`, `limit` (the physical limit: serde_json `IgnoredAny` for JSON, memchr
-//! line split otherwise). Formats: txt, json, yaml, xml.
+//! line split otherwise), `tokenize` (XML only: quick-xml's events, nothing built). Formats: txt, json, yaml, xml.
 
 use std::hint::black_box;
 
 use planlint::{Config, Format};
-use planlint_benches::{huge_one, json_ignored_any, split_lines, typical};
+use planlint_benches::{huge_one, json_ignored_any, split_lines, typical, xml_tokenize};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [step, query, format, rest @ ..] = args.as_slice() else {
-        eprintln!("usage: profile parse|analyze|metrics|limit QUERY txt|json|yaml|xml [TIMES]");
+        eprintln!(
+            "usage: profile parse|analyze|metrics|limit|tokenize QUERY txt|json|yaml|xml [TIMES]"
+        );
         std::process::exit(2);
     };
     let times: usize = rest
@@ -63,6 +65,13 @@ fn main() {
                     json_ignored_any(black_box(doc));
                 } else {
                     black_box(split_lines(black_box(doc)));
+                }
+            }
+        }
+        "tokenize" => {
+            for _ in 0..times {
+                for d in &input.docs {
+                    black_box(xml_tokenize(black_box(d)));
                 }
             }
         }

@@ -196,9 +196,8 @@ fn parse_xml(text: &str, options: &ParseOptions) -> Result<Vec<Plan>, Error> {
             text.len() - text.trim_start().len(),
         ));
     };
-    let has_cr = memchr::memchr(b'\r', text.as_bytes()).is_some();
     loop {
-        let mut src = xml::XmlSource::new(text, start, has_cr);
+        let mut src = xml::XmlSource::new(text, start);
         build::read_document(&mut src, options, &mut plans)?;
         let end = src.position();
         match finder.find(&text.as_bytes()[end..]) {

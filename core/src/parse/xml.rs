@@ -7,20 +7,22 @@
 //! [`Peek::Container`] and the reader decides. The root `<explain>` holds `<Query>` elements
 //! (EXPLAIN), or a query's keys directly (auto_explain).
 //!
-//! quick-xml reads borrowed events without recursion; this module merges text, character and
-//! entity references into one value and keeps at most two tokens of look-ahead.
+//! The tokens come from [`lexer`], a reader for the XML PostgreSQL prints (and what people
+//! paste around it), without recursion; this module keeps at most two tokens of look-ahead.
+
+mod lexer;
 
 use std::borrow::Cow;
-use std::collections::VecDeque;
 use std::sync::OnceLock;
 
-use quick_xml::events::Event;
 use rustc_hash::FxHashMap;
 use serde_json::Value;
 
 use crate::error::{Error, ErrorKind};
 use crate::model::source::{Item, Peek, Scalar, Source};
 use crate::model::value::clip;
+use lexer::{Lexer, Tok, is_blank};
+
 use crate::model::{
     GroupingSet, IncrementalSortGroups, Jit, JitOptions, JitTiming, MAX_EXTRA_DEPTH, Node, Plan,
     Planning, Properties, Serialization, SortSpace, TargetTable, Trigger, Worker, insert_extra,
@@ -37,42 +39,6 @@ const PLACEHOLDERS: &[(&str, &str)] = &[
     ("CREATE-TABLE-AS", "CREATE TABLE AS"),
     ("CREATE-MATERIALIZED-VIEW", "CREATE MATERIALIZED VIEW"),
 ];
-
-/// One token of the document.
-#[derive(Debug, Clone)]
-enum Tok<'a> {
-    /// `<name …>`.
-    Open { name: &'a str, at: usize },
-    /// `<name … />`.
-    Empty { name: &'a str, at: usize },
-    /// `</name>`.
-    Close { at: usize },
-    /// Character data (references resolved, CDATA included).
-    Text { text: Cow<'a, str>, at: usize },
-    /// The end of the input.
-    Eof { at: usize },
-}
-
-impl Tok<'_> {
-    fn at(&self) -> usize {
-        match self {
-            Tok::Open { at, .. }
-            | Tok::Empty { at, .. }
-            | Tok::Close { at }
-            | Tok::Text { at, .. }
-            | Tok::Eof { at } => *at,
-        }
-    }
-
-    /// Whitespace between elements.
-    fn is_blank(&self) -> bool {
-        matches!(self, Tok::Text { text, .. } if is_blank(text))
-    }
-}
-
-fn is_blank(s: &str) -> bool {
-    s.bytes().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
-}
 
 /// What the next value is.
 #[derive(Debug, Clone, Copy)]
@@ -102,206 +68,167 @@ struct Open<'a> {
     disk_method: bool,
 }
 
+/// The XML names the model knows (its keys' spellings with `-`), with their JSON keys, in an
+/// open-addressing table hashed cheaply (the length and the first and last eight bytes of the
+/// name): the reader asks for one per element, 320,000 times on a 10,000-node plan.
+struct XmlKeys {
+    /// (XML name, JSON key).
+    names: Vec<(String, &'static str)>,
+    /// Index + 1 into `names`, 0 for an empty slot; a power of two long.
+    slots: Vec<u16>,
+}
+
+impl XmlKeys {
+    /// The table of every key the model knows.
+    fn get() -> &'static XmlKeys {
+        static KEYS: OnceLock<XmlKeys> = OnceLock::new();
+        KEYS.get_or_init(|| {
+            let mut all = Vec::new();
+            all.extend(Plan::key_names());
+            all.extend(Node::key_names());
+            all.extend(Worker::key_names());
+            all.extend(Trigger::key_names());
+            all.extend(Planning::key_names());
+            all.extend(Serialization::key_names());
+            all.extend(Jit::key_names());
+            all.extend(JitOptions::key_names());
+            all.extend(JitTiming::key_names());
+            all.extend(TargetTable::key_names());
+            all.extend(GroupingSet::key_names());
+            all.extend(IncrementalSortGroups::key_names());
+            all.extend(SortSpace::key_names());
+            // One JSON key per XML name: the last one listed, as a map built from the list
+            // would keep.
+            let mut unique: FxHashMap<String, &'static str> = FxHashMap::default();
+            for (key, _) in all {
+                unique.insert(xml_name(key), key);
+            }
+            let mut names: Vec<(String, &'static str)> = unique.into_iter().collect();
+            names.sort();
+            let mut slots = vec![0u16; (names.len() * 4).next_power_of_two()];
+            let mask = slots.len() - 1;
+            for (i, (name, _)) in names.iter().enumerate() {
+                let mut at = Self::hash(name.as_bytes()) & mask;
+                while slots[at] != 0 {
+                    at = (at + 1) & mask;
+                }
+                slots[at] = u16::try_from(i + 1).expect("fewer than 65,535 keys");
+            }
+            XmlKeys { names, slots }
+        })
+    }
+
+    /// The slot a name hashes to (before masking).
+    fn hash(b: &[u8]) -> usize {
+        let n = b.len();
+        let (head, tail) = match (b.get(..8), b.get(n.saturating_sub(8)..)) {
+            (Some(head), Some(tail)) if n >= 8 => (
+                u64::from_le_bytes(head.try_into().expect("eight bytes")),
+                u64::from_le_bytes(tail.try_into().expect("eight bytes")),
+            ),
+            _ => {
+                let short = b.iter().fold(0u64, |w, &c| (w << 8) | u64::from(c));
+                (short, short)
+            }
+        };
+        let mixed = (head ^ tail.rotate_left(29) ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        (mixed >> 32) as usize
+    }
+
+    /// The JSON key of a known XML name.
+    fn find(&self, name: &str) -> Option<&'static str> {
+        let mask = self.slots.len() - 1;
+        let mut at = Self::hash(name.as_bytes()) & mask;
+        loop {
+            let (known, key) = self
+                .names
+                .get(usize::from(self.slots[at]).checked_sub(1)?)?;
+            if lexer::same(known.as_bytes(), name.as_bytes()) {
+                return Some(key);
+            }
+            at = (at + 1) & mask;
+        }
+    }
+}
+
 /// The JSON key of an element name: the key the model knows with that XML spelling, else the
 /// name with `-` read as a space (`Foreign-File-Size` → `Foreign File Size`), which is how
 /// almost every key is spelled; unknown keys so land in `extra` as JSON spells them.
 fn json_key(name: &str) -> Cow<'_, str> {
-    if !name.contains('-') {
-        return Cow::Borrowed(name);
-    }
-    static KEYS: OnceLock<FxHashMap<String, &'static str>> = OnceLock::new();
-    let keys = KEYS.get_or_init(|| {
-        let mut all = Vec::new();
-        all.extend(Plan::key_names());
-        all.extend(Node::key_names());
-        all.extend(Worker::key_names());
-        all.extend(Trigger::key_names());
-        all.extend(Planning::key_names());
-        all.extend(Serialization::key_names());
-        all.extend(Jit::key_names());
-        all.extend(JitOptions::key_names());
-        all.extend(JitTiming::key_names());
-        all.extend(TargetTable::key_names());
-        all.extend(GroupingSet::key_names());
-        all.extend(IncrementalSortGroups::key_names());
-        all.extend(SortSpace::key_names());
-        all.into_iter()
-            .map(|(key, _)| (xml_name(key), key))
-            .collect()
-    });
-    match keys.get(name) {
+    match XmlKeys::get().find(name) {
         Some(key) => Cow::Borrowed(key),
-        None => Cow::Owned(name.replace('-', " ")),
+        None if name.contains('-') => Cow::Owned(name.replace('-', " ")),
+        None => Cow::Borrowed(name),
     }
 }
 
 /// A cursor over an XML document.
 pub(crate) struct XmlSource<'a> {
-    text: &'a str,
-    /// Offset of the reader's input in `text`.
-    base: usize,
-    reader: quick_xml::Reader<&'a [u8]>,
-    ahead: VecDeque<Tok<'a>>,
+    lexer: Lexer<'a>,
+    /// Tokens read ahead: `n_ahead` of them.
+    ahead: [Tok<'a>; 2],
+    n_ahead: usize,
     stack: Vec<Open<'a>>,
     pending: Pending<'a>,
     /// Start of the token read last (errors about a value point there).
     last: usize,
-    /// The input has a carriage return somewhere (text then needs its line ends normalized).
-    has_cr: bool,
+    /// Whether the lexer's fast paths are taken (off in a test, to compare with the general
+    /// path).
+    fast: bool,
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Tests: read with the general path only.
+    static GENERAL_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
 impl<'a> XmlSource<'a> {
-    /// A cursor at `start` (where `<explain` begins) in `text`; `has_cr`: `text` holds a
-    /// carriage return (told once per input, not once per document).
-    pub fn new(text: &'a str, start: usize, has_cr: bool) -> Self {
-        let mut reader = quick_xml::Reader::from_str(&text[start..]);
-        let config = reader.config_mut();
-        config.trim_text(false);
-        config.check_end_names = true;
-        config.expand_empty_elements = false;
+    /// A cursor at `start` (where `<explain` begins) in `text`.
+    pub fn new(text: &'a str, start: usize) -> Self {
         XmlSource {
-            text,
-            base: start,
-            reader,
-            ahead: VecDeque::with_capacity(4),
+            lexer: Lexer::new(text, start),
+            ahead: [Tok::Eof { at: start }; 2],
+            n_ahead: 0,
             stack: Vec::new(),
             pending: Pending::Document,
             last: start,
-            has_cr,
+            #[cfg(not(test))]
+            fast: true,
+            #[cfg(test)]
+            fast: !GENERAL_ONLY.get(),
         }
     }
 
     /// Where reading stopped.
     pub fn position(&self) -> usize {
-        self.base + self.reader.buffer_position() as usize
+        self.lexer.position()
     }
 
     fn err(&self, kind: ErrorKind, at: usize, message: impl Into<String>) -> Error {
         Error::raw(kind, message, at)
     }
 
-    /// Reads events until at least one more token is ahead (text runs are merged).
-    fn read_more(&mut self) -> Result<(), Error> {
-        let mut text: Option<(Cow<'a, str>, usize)> = None;
-        loop {
-            let at = self.position();
-            let event = self.reader.read_event().map_err(|e| {
-                let pos = self.base + self.reader.error_position() as usize;
-                self.err(ErrorKind::Syntax, pos, format!("malformed XML: {e}"))
-            })?;
-            let piece: Cow<'a, str> = match event {
-                Event::Text(_) => {
-                    // The event's bytes are this stretch of the (UTF-8) input: no decoding;
-                    // references come as their own events; line ends are normalized (XML 1.0).
-                    let raw: &'a str = &self.text[at..self.position()];
-                    if self.has_cr && raw.contains('\r') {
-                        Cow::Owned(raw.replace("\r\n", "\n").replace('\r', "\n"))
-                    } else {
-                        Cow::Borrowed(raw)
-                    }
-                }
-                Event::CData(t) => t.decode().map_err(|e| {
-                    self.err(ErrorKind::Syntax, at, format!("malformed CDATA: {e}"))
-                })?,
-                Event::GeneralRef(r) => {
-                    let resolved = match r.resolve_char_ref() {
-                        Ok(Some(c)) => Some(Cow::Owned(c.to_string())),
-                        Ok(None) => {
-                            let name = r.decode().unwrap_or_default();
-                            quick_xml::escape::resolve_predefined_entity(&name).map(Cow::Borrowed)
-                        }
-                        Err(_) => None,
-                    };
-                    resolved.ok_or_else(|| {
-                        let end = self.position().min(self.text.len());
-                        self.err(
-                            ErrorKind::Syntax,
-                            at,
-                            format!(
-                                "unknown reference {:?}: expected &lt; &gt; &amp; &quot; &apos; or a character reference",
-                                clip(&self.text[at..end])
-                            ),
-                        )
-                    })?
-                }
-                Event::Comment(_) | Event::Decl(_) | Event::PI(_) | Event::DocType(_) => continue,
-                other => {
-                    if let Some((t, tat)) = text.take() {
-                        // Blank text before a tag that opens an element is indentation, never a
-                        // value: not worth a token.
-                        let indentation =
-                            matches!(other, Event::Start(_) | Event::Empty(_)) && is_blank(&t);
-                        if !indentation {
-                            self.ahead.push_back(Tok::Text { text: t, at: tat });
-                        }
-                    }
-                    let tok = match other {
-                        Event::Start(e) => {
-                            let name = self.name_at(at, e.name().as_ref().len());
-                            if name == "explain" {
-                                self.check_namespace(&e, at)?;
-                            }
-                            Tok::Open { name, at }
-                        }
-                        Event::Empty(e) => Tok::Empty {
-                            name: self.name_at(at, e.name().as_ref().len()),
-                            at,
-                        },
-                        Event::End(_) => Tok::Close { at },
-                        _ => Tok::Eof { at },
-                    };
-                    self.ahead.push_back(tok);
-                    return Ok(());
-                }
-            };
-            match &mut text {
-                None => text = Some((piece, at)),
-                Some((t, _)) => t.to_mut().push_str(&piece),
-            }
+    /// The `i`-th token ahead (`i` ≤ 1: two tokens of look-ahead are all the reader needs).
+    fn ahead(&mut self, i: usize) -> Result<Tok<'a>, Error> {
+        while self.n_ahead <= i {
+            self.ahead[self.n_ahead] = self.lexer.next()?;
+            self.n_ahead += 1;
         }
+        Ok(self.ahead[i])
     }
 
-    /// The local name (namespace prefix removed) of the tag that starts at `at`.
-    fn name_at(&self, at: usize, len: usize) -> &'a str {
-        let text: &'a str = self.text;
-        let name = text.get(at + 1..at + 1 + len).unwrap_or("");
-        match name.bytes().rposition(|b| b == b':') {
-            Some(i) => &name[i + 1..],
-            None => name,
-        }
-    }
-
-    fn check_namespace(
-        &self,
-        e: &quick_xml::events::BytesStart<'_>,
-        at: usize,
-    ) -> Result<(), Error> {
-        match e.try_get_attribute("xmlns") {
-            Ok(Some(a)) if a.value.as_ref() != NAMESPACE.as_bytes() => Err(self.err(
-                ErrorKind::Invalid,
-                at,
-                format!(
-                    "not an EXPLAIN document: expected the namespace {NAMESPACE}, found {:?}",
-                    clip(&String::from_utf8_lossy(&a.value))
-                ),
-            )),
-            _ => Ok(()),
-        }
-    }
-
-    /// The `i`-th token ahead.
-    fn ahead(&mut self, i: usize) -> Result<&Tok<'a>, Error> {
-        while self.ahead.len() <= i {
-            self.read_more()?;
-        }
-        Ok(&self.ahead[i])
+    /// Drops the token ahead.
+    fn pop(&mut self) {
+        self.ahead[0] = self.ahead[1];
+        self.n_ahead -= 1;
     }
 
     /// The next token, whitespace between elements skipped.
     fn next_tok(&mut self) -> Result<Tok<'a>, Error> {
         loop {
-            self.ahead(0)?;
-            let t = self.ahead.pop_front().expect("a token is ahead");
+            let t = self.ahead(0)?;
+            self.pop();
             if !t.is_blank() {
                 return Ok(t);
             }
@@ -335,6 +262,52 @@ impl<'a> XmlSource<'a> {
                 }
             ),
         )
+    }
+
+    /// The value of the element `name` whose start tag was read: its text and its end tag
+    /// (the general path: any token may come); `None` when nothing is between the tags.
+    fn value(&mut self, name: &'a str) -> Result<Option<Cow<'a, str>>, Error> {
+        let first = self.ahead(0)?;
+        let value = match first {
+            Tok::Close { .. } => {
+                self.pop();
+                return Ok(None);
+            }
+            Tok::Text { at, .. } => {
+                self.pop();
+                self.last = at;
+                first.text()
+            }
+            Tok::Open { name: child, at } | Tok::Empty { name: child, at } => {
+                return Err(self.err(
+                    ErrorKind::Invalid,
+                    at,
+                    format!("expected a single value in <{name}>, found the element <{child}>"),
+                ));
+            }
+            Tok::Eof { at } => return Err(self.unclosed(at)),
+        };
+        match self.ahead(0)? {
+            Tok::Close { .. } => {
+                self.pop();
+            }
+            Tok::Eof { at } => return Err(self.unclosed(at)),
+            Tok::Open { name: child, at } | Tok::Empty { name: child, at } => {
+                return Err(self.err(
+                    ErrorKind::Syntax,
+                    at,
+                    format!("expected </{name}> after the value, found the element <{child}>"),
+                ));
+            }
+            other => {
+                return Err(self.err(
+                    ErrorKind::Syntax,
+                    other.at(),
+                    format!("expected </{name}> after the value"),
+                ));
+            }
+        }
+        Ok(Some(value))
     }
 
     /// Reads the root element's start tag; `Pending::Content` for it afterwards.
@@ -378,7 +351,15 @@ impl<'a> XmlSource<'a> {
             self.stack.pop();
             return Ok(None);
         }
-        match self.next_tok()? {
+        let fast = match self.n_ahead {
+            0 if self.fast => self.lexer.member()?,
+            _ => None,
+        };
+        let tok = match fast {
+            Some(tok) => tok,
+            None => self.next_tok()?,
+        };
+        match tok {
             Tok::Close { .. } => {
                 self.stack.pop();
                 Ok(None)
@@ -393,12 +374,12 @@ impl<'a> XmlSource<'a> {
                 self.pending = Pending::Empty { name, at };
                 Ok(Some((name, at)))
             }
-            Tok::Text { text, at } => Err(self.err(
+            t @ Tok::Text { at, .. } => Err(self.err(
                 ErrorKind::Syntax,
                 at,
                 format!(
                     "unexpected text {:?} in <{}>: expected an element",
-                    clip(text.trim()),
+                    clip(t.text().trim()),
                     top.name
                 ),
             )),
@@ -463,8 +444,35 @@ fn classify(text: Cow<'_, str>) -> Scalar<'_> {
     }
 }
 
-/// Whether element text is a JSON number.
+/// Whether element text is a JSON number. Plain decimals (`-`? digits [`.` digits], what
+/// PostgreSQL prints for counts, costs and times) are read here; anything else (an exponent, a
+/// leading `+` or `0`, hundreds of digits) is left to serde_json, which also rejects numbers
+/// out of range.
 fn is_number(s: &str) -> bool {
+    let b = s.as_bytes();
+    let sign = usize::from(b.first() == Some(&b'-'));
+    let int = digits(b, sign);
+    let mut end = sign + int;
+    if b.get(end) == Some(&b'.') {
+        let frac = digits(b, end + 1);
+        end += 1 + frac;
+        if frac == 0 {
+            return false;
+        }
+    }
+    let plain = int > 0 && (int == 1 || b[sign] != b'0') && end == b.len() && b.len() < 300;
+    plain || is_number_general(s)
+}
+
+/// The number of ASCII digits from `i` on.
+fn digits(b: &[u8], i: usize) -> usize {
+    b.get(i..).map_or(0, |rest| {
+        rest.iter().take_while(|c| c.is_ascii_digit()).count()
+    })
+}
+
+/// Whether element text is a JSON number, by serde_json's grammar and range.
+fn is_number_general(s: &str) -> bool {
     !s.is_empty()
         && s.bytes()
             .all(|b| matches!(b, b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E'))
@@ -538,50 +546,20 @@ impl<'a> Source<'a> for XmlSource<'a> {
             }
             Pending::Content { name, at } => {
                 self.last = at;
-                let first = self.ahead(0)?.clone();
-                let value = match first {
-                    Tok::Close { .. } => {
-                        self.ahead.pop_front();
-                        return Ok(Scalar::Str(Cow::Borrowed("")));
-                    }
-                    Tok::Text { text, at } => {
-                        self.ahead.pop_front();
-                        self.last = at;
-                        text
-                    }
-                    Tok::Open { name: child, at } | Tok::Empty { name: child, at } => {
-                        return Err(self.err(
-                            ErrorKind::Invalid,
-                            at,
-                            format!(
-                                "expected a single value in <{name}>, found the element <{child}>"
-                            ),
-                        ));
-                    }
-                    Tok::Eof { at } => return Err(self.unclosed(at)),
+                let fast = match self.n_ahead {
+                    0 if self.fast => self.lexer.plain_value(),
+                    _ => None,
                 };
-                match self.ahead(0)?.clone() {
-                    Tok::Close { .. } => {
-                        self.ahead.pop_front();
+                let value = match fast {
+                    Some((text, at)) => {
+                        self.last = at;
+                        Cow::Borrowed(text)
                     }
-                    Tok::Eof { at } => return Err(self.unclosed(at)),
-                    Tok::Open { name: child, at } | Tok::Empty { name: child, at } => {
-                        return Err(self.err(
-                            ErrorKind::Syntax,
-                            at,
-                            format!(
-                                "expected </{name}> after the value, found the element <{child}>"
-                            ),
-                        ));
-                    }
-                    other => {
-                        return Err(self.err(
-                            ErrorKind::Syntax,
-                            other.at(),
-                            format!("expected </{name}> after the value"),
-                        ));
-                    }
-                }
+                    None => match self.value(name)? {
+                        Some(value) => value,
+                        None => return Ok(Scalar::Str(Cow::Borrowed(""))),
+                    },
+                };
                 // A container printed with nothing in it (`<Output>⏎      </Output>`).
                 if is_blank(&value) && value.contains('\n') {
                     return Ok(Scalar::Str(Cow::Borrowed("")));
@@ -612,7 +590,7 @@ impl<'a> Source<'a> for XmlSource<'a> {
                 // The root: `<Query>` elements (EXPLAIN) or a query's keys (auto_explain).
                 let i = usize::from(self.ahead(0)?.is_blank());
                 Ok(match self.ahead(i)? {
-                    Tok::Open { name, .. } if *name != "Query" => Peek::Object,
+                    Tok::Open { name, .. } if name != "Query" => Peek::Object,
                     _ => Peek::Array,
                 })
             }
@@ -678,5 +656,130 @@ mod tests {
         assert!(!is_number("1.2.3"));
         assert!(!is_number("+"));
         assert!(!is_number("Seq Scan"));
+    }
+
+    /// What parsing `text` gives: the plans as JSON, or the error's position and message.
+    fn outcome(text: &str, format: crate::Format, general_only: bool) -> Result<Value, String> {
+        GENERAL_ONLY.set(general_only);
+        let out = crate::parse::parse_with(text, &crate::ParseOptions::with_format(format));
+        GENERAL_ONLY.set(false);
+        out.map(|plans| serde_json::to_value(&plans).expect("plans serialize"))
+            .map_err(|e| format!("{}:{} {:?} {}", e.line, e.column, e.kind, e.message))
+    }
+
+    /// Every XML capture and XML log of the corpus, with the log's format.
+    fn corpus_xml() -> Vec<(std::path::PathBuf, crate::Format)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus");
+        let mut out = Vec::new();
+        let mut dirs = vec![root];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir)
+                .expect("corpus/ is readable")
+                .flatten()
+            {
+                let path = entry.path();
+                let name = path.to_string_lossy().into_owned();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if name.ends_with(".xml") {
+                    out.push((path, crate::Format::Xml));
+                } else if name.contains("auto_explain_xml") {
+                    out.push((path, crate::Format::Log));
+                }
+            }
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
+    #[test]
+    fn fast_paths_read_the_corpus_as_the_general_path_does() {
+        // Every XML corpus file (and XML log), whole and mutated (cut short, a byte changed at
+        // a few places: the error paths), read with the lexer's fast paths and without them:
+        // the same plans, or the same positioned error.
+        let files = corpus_xml();
+        assert!(files.len() >= 700, "{} XML corpus files", files.len());
+        let mut errors = 0;
+        for (path, format) in &files {
+            let text = std::fs::read_to_string(path).expect("corpus files are UTF-8");
+            let mut inputs = vec![text.clone()];
+            for k in 1..6 {
+                let at = text.len() * k / 6;
+                let at = (at..text.len())
+                    .find(|&i| text.is_char_boundary(i))
+                    .unwrap_or(text.len());
+                inputs.push(text[..at].to_string());
+                for byte in ["<", ">", "/", "&", "x", " "] {
+                    let mut m = text.clone();
+                    let end = (at + 1..=text.len())
+                        .find(|&i| text.is_char_boundary(i))
+                        .unwrap_or(text.len());
+                    m.replace_range(at..end, byte);
+                    inputs.push(m);
+                }
+            }
+            for input in &inputs {
+                let fast = outcome(input, *format, false);
+                errors += usize::from(fast.is_err());
+                assert_eq!(fast, outcome(input, *format, true), "{}", path.display());
+            }
+            assert!(outcome(&text, *format, false).is_ok(), "{}", path.display());
+        }
+        assert!(errors > 0, "the mutations reach the error paths");
+    }
+
+    #[test]
+    fn every_known_xml_name_finds_its_key() {
+        // The key table against the list it was built from (the model's keys), and names it
+        // does not hold.
+        let keys = XmlKeys::get();
+        for (name, key) in &keys.names {
+            assert_eq!(keys.find(name), Some(*key), "{name}");
+            assert_eq!(json_key(name), *key);
+        }
+        assert_eq!(json_key("Node-Type"), "Node Type");
+        assert_eq!(json_key("I-O-Read-Time"), "I/O Read Time");
+        assert_eq!(json_key("Foreign-File-Size"), "Foreign File Size");
+        assert_eq!(json_key("Custom"), "Custom");
+        assert_eq!(keys.find(""), None);
+    }
+
+    #[test]
+    fn plain_decimals_read_as_serde_json_does() {
+        // Hand-made spellings for one rule (the fast path of `is_number`): it must agree with
+        // serde_json's grammar and range on each.
+        let cases = [
+            "0",
+            "-0",
+            "00",
+            "01",
+            "-01",
+            "1.",
+            ".5",
+            "1.5",
+            "-1.50",
+            "1e5",
+            "1E+5",
+            "1e400",
+            "+1",
+            "-",
+            "",
+            "1.2.3",
+            "1-2",
+            "12345678901234567890123",
+            "0.000",
+            "-.5",
+            "1..2",
+            "18446744073709551616",
+            "9007199254740993",
+            "7.5e-3",
+            "1.0e",
+            "١",
+        ];
+        for s in cases {
+            assert_eq!(is_number(s), is_number_general(s), "{s:?}");
+        }
+        let long = "9".repeat(400);
+        assert_eq!(is_number(&long), is_number_general(&long));
     }
 }
