@@ -287,6 +287,23 @@ pub(crate) fn sniff(text: &str) -> Result<Format, Error> {
             0,
         ));
     };
+    // What PostgreSQL prints first in a structured format, which no log line, TEXT plan or other
+    // format starts with: decided without searching a 17 MB document for the other signs.
+    // (A JSON array's `[` alone on its line, psql's `+` aside: a log prefix may start with `[`.)
+    let head = text[first..].trim_start();
+    let line = head.split('\n').next().unwrap_or(head);
+    if line.trim_end_matches(['\r', ' ', '+']) == "[" {
+        return Ok(Format::Json);
+    }
+    for (start, format) in [
+        ("<explain", Format::Xml),
+        ("<?xml", Format::Xml),
+        ("- Plan:", Format::Yaml),
+    ] {
+        if head.starts_with(start) {
+            return Ok(format);
+        }
+    }
     if log::kind(text).is_some() {
         return Ok(Format::Log);
     }
@@ -467,6 +484,11 @@ mod tests {
         );
         assert_eq!(
             f("LOG:  duration: 0.010 ms  plan:\n\tQuery Text: select 1"),
+            Ok(Format::Log)
+        );
+        assert_eq!(f("[\n  {\n    \"Plan\": {"), Ok(Format::Json));
+        assert_eq!(
+            f("[12345] LOG:  duration: 0.010 ms  plan:\n\tQuery Text: select 1"),
             Ok(Format::Log)
         );
         assert_eq!(f(" QUERY PLAN \n------\n(0 rows)\n"), Err(ErrorKind::Empty));
