@@ -1,4 +1,4 @@
-//! XML input: quick-xml's tokenizer under a [`Source`].
+//! XML input: the XML PostgreSQL prints, read by [`lexer`], under a [`Source`].
 //!
 //! PostgreSQL's XML (spec §2.4) names each element after the JSON key (characters outside
 //! `[A-Za-z0-9._-]` become `-`; the model's key lookup knows both spellings), writes lists as
