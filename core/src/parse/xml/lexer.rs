@@ -555,7 +555,7 @@ impl<'a> Lexer<'a> {
                 };
             }
         }
-        if rest.len() >= 9 && rest[2..9].eq_ignore_ascii_case("DOCTYPE") {
+        if rest.len() >= 9 && rest.as_bytes()[2..9].eq_ignore_ascii_case(b"DOCTYPE") {
             return doctype_end(self.text.as_bytes(), i)
                 .map(|end| (end, false))
                 .ok_or_else(|| malformed(i, "the DOCTYPE is not closed: expected '>'"));
