@@ -77,7 +77,7 @@ pub(crate) fn unframe(text: &str) -> Option<Cleaned<'static>> {
                     from += 1;
                 }
             }
-        } else if all_indented && !expanded {
+        } else if all_indented && !expanded && t.starts_with(' ') {
             from = 1;
         }
         if expanded {

@@ -429,7 +429,8 @@ impl<'a> JsonSource<'a> {
     fn string_then_colon(&self) -> bool {
         let b = self.bytes;
         let mut i = self.pos + 1;
-        while let Some(off) = memchr::memchr2(b'"', b'\\', &b[i..]) {
+        // (`i` passes the end when the input ends in a backslash.)
+        while let Some(off) = memchr::memchr2(b'"', b'\\', b.get(i..).unwrap_or_default()) {
             let j = i + off;
             if b[j] == b'\\' {
                 i = j + 2;
