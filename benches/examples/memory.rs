@@ -7,8 +7,8 @@
 //!
 //! QUERY is a huge plan's name or `typical` (every pg17 corpus plan, analyze variant).
 
-use planlint::{Config, Format};
-use planlint_benches::{Counting, allocated_now, huge_one, measure_memory, typical};
+use planlint::Config;
+use planlint_benches::{Counting, allocated_now, format_named, huge_or_typical, measure_memory};
 
 #[global_allocator]
 static A: Counting = Counting;
@@ -19,18 +19,8 @@ fn main() {
         eprintln!("usage: memory QUERY txt|json|yaml|xml");
         std::process::exit(2);
     };
-    let format = match format.as_str() {
-        "txt" | "text" => Format::Text,
-        "json" => Format::Json,
-        "yaml" => Format::Yaml,
-        "xml" => Format::Xml,
-        other => panic!("unknown format {other}"),
-    };
-    let input = if query == "typical" {
-        typical(17, format)
-    } else {
-        huge_one(query, format)
-    };
+    let format = format_named(format);
+    let input = huge_or_typical(query, format);
     let size: usize = input.docs.iter().map(String::len).sum();
     let before = allocated_now();
     let (peak, allocs, plans) = measure_memory(|| {

@@ -13,7 +13,9 @@
 use std::hint::black_box;
 
 use planlint::{Config, Format};
-use planlint_benches::{huge_one, json_ignored_any, split_lines, typical, xml_tokenize};
+use planlint_benches::{
+    format_named, huge_or_typical, json_ignored_any, split_lines, xml_tokenize,
+};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -26,19 +28,9 @@ fn main() {
     let times: usize = rest
         .first()
         .map_or(1, |t| t.parse().expect("TIMES is a number"));
-    let format = match format.as_str() {
-        "txt" | "text" => Format::Text,
-        "json" => Format::Json,
-        "yaml" => Format::Yaml,
-        "xml" => Format::Xml,
-        other => panic!("unknown format {other}"),
-    };
+    let format = format_named(format);
     // `typical`: every pg17 corpus plan of the format (analyze variant), one after the other.
-    let input = if query == "typical" {
-        typical(17, format)
-    } else {
-        huge_one(query, format)
-    };
+    let input = huge_or_typical(query, format);
     let doc = &input.docs[0];
     let config = Config::default();
     match step.as_str() {

@@ -119,6 +119,26 @@ pub fn huge(query: Option<&str>) -> Vec<Input> {
     out
 }
 
+/// The format an example's argument names: `txt` (or `text`), `json`, `yaml`, `xml`.
+pub fn format_named(name: &str) -> Format {
+    match name {
+        "txt" | "text" => Format::Text,
+        "json" => Format::Json,
+        "yaml" => Format::Yaml,
+        "xml" => Format::Xml,
+        other => panic!("unknown format {other}"),
+    }
+}
+
+/// A huge plan by name, or `typical`: every pg17 corpus plan of the format (analyze variant).
+pub fn huge_or_typical(query: &str, format: Format) -> Input {
+    if query == "typical" {
+        typical(17, format)
+    } else {
+        huge_one(query, format)
+    }
+}
+
 /// The huge plan of one query in one format.
 pub fn huge_one(query: &str, format: Format) -> Input {
     huge(Some(query))

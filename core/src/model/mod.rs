@@ -175,10 +175,10 @@ impl<K: Copy> KeyIndex<K> {
     }
 }
 
-/// Whether two byte strings of the same length are equal, compared a word at a time without a
-/// call (keys are 4–30 bytes: `memcmp`'s setup would cost more than the comparison).
+/// Whether two byte strings are equal, compared a word at a time without a call (keys and XML
+/// names are 4–30 bytes: `memcmp`'s setup would cost more than the comparison).
 #[inline(always)]
-fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn same_bytes(a: &[u8], b: &[u8]) -> bool {
     let n = a.len();
     if n < 8 || b.len() != n {
         return a == b;

@@ -24,9 +24,9 @@ use crate::model::value::clip;
 use lexer::{Lexer, Tok, is_blank};
 
 use crate::model::{
-    GroupingSet, IncrementalSortGroups, Jit, JitOptions, JitTiming, MAX_EXTRA_DEPTH, Node, Plan,
-    Planning, Properties, Serialization, SortSpace, TargetTable, Trigger, Worker, insert_extra,
-    xml_name,
+    GroupingSet, IncrementalSortGroups, Jit, JitOptions, JitTiming, KeyIndex, MAX_EXTRA_DEPTH,
+    Node, Plan, Planning, Properties, Serialization, SortSpace, TargetTable, Trigger, Worker,
+    insert_extra, xml_name,
 };
 
 /// The namespace of PostgreSQL's EXPLAIN XML (every version).
@@ -68,94 +68,45 @@ struct Open<'a> {
     disk_method: bool,
 }
 
-/// The XML names the model knows (its keys' spellings with `-`), with their JSON keys, in an
-/// open-addressing table hashed cheaply (the length and the first and last eight bytes of the
-/// name): the reader asks for one per element, 320,000 times on a 10,000-node plan.
-struct XmlKeys {
-    /// (XML name, JSON key).
-    names: Vec<(String, &'static str)>,
-    /// Index + 1 into `names`, 0 for an empty slot; a power of two long.
-    slots: Vec<u16>,
+/// The XML names the model knows (its keys' spellings with `-`) with their JSON keys: one per
+/// name, the last one listed (as a map built from the list would keep).
+fn xml_names() -> Vec<(&'static str, &'static str)> {
+    let mut all = Vec::new();
+    all.extend(Plan::key_names());
+    all.extend(Node::key_names());
+    all.extend(Worker::key_names());
+    all.extend(Trigger::key_names());
+    all.extend(Planning::key_names());
+    all.extend(Serialization::key_names());
+    all.extend(Jit::key_names());
+    all.extend(JitOptions::key_names());
+    all.extend(JitTiming::key_names());
+    all.extend(TargetTable::key_names());
+    all.extend(GroupingSet::key_names());
+    all.extend(IncrementalSortGroups::key_names());
+    all.extend(SortSpace::key_names());
+    let mut unique: FxHashMap<String, &'static str> = FxHashMap::default();
+    for (key, _) in all {
+        unique.insert(xml_name(key), key);
+    }
+    unique
+        .into_iter()
+        .map(|(name, key)| (&*Box::leak(name.into_boxed_str()), key))
+        .collect()
 }
 
-impl XmlKeys {
-    /// The table of every key the model knows.
-    fn get() -> &'static XmlKeys {
-        static KEYS: OnceLock<XmlKeys> = OnceLock::new();
-        KEYS.get_or_init(|| {
-            let mut all = Vec::new();
-            all.extend(Plan::key_names());
-            all.extend(Node::key_names());
-            all.extend(Worker::key_names());
-            all.extend(Trigger::key_names());
-            all.extend(Planning::key_names());
-            all.extend(Serialization::key_names());
-            all.extend(Jit::key_names());
-            all.extend(JitOptions::key_names());
-            all.extend(JitTiming::key_names());
-            all.extend(TargetTable::key_names());
-            all.extend(GroupingSet::key_names());
-            all.extend(IncrementalSortGroups::key_names());
-            all.extend(SortSpace::key_names());
-            // One JSON key per XML name: the last one listed, as a map built from the list
-            // would keep.
-            let mut unique: FxHashMap<String, &'static str> = FxHashMap::default();
-            for (key, _) in all {
-                unique.insert(xml_name(key), key);
-            }
-            let mut names: Vec<(String, &'static str)> = unique.into_iter().collect();
-            names.sort();
-            let mut slots = vec![0u16; (names.len() * 4).next_power_of_two()];
-            let mask = slots.len() - 1;
-            for (i, (name, _)) in names.iter().enumerate() {
-                let mut at = Self::hash(name.as_bytes()) & mask;
-                while slots[at] != 0 {
-                    at = (at + 1) & mask;
-                }
-                slots[at] = u16::try_from(i + 1).expect("fewer than 65,535 keys");
-            }
-            XmlKeys { names, slots }
-        })
-    }
-
-    /// The slot a name hashes to (before masking).
-    fn hash(b: &[u8]) -> usize {
-        let n = b.len();
-        let (head, tail) = match (b.get(..8), b.get(n.saturating_sub(8)..)) {
-            (Some(head), Some(tail)) if n >= 8 => (
-                u64::from_le_bytes(head.try_into().expect("eight bytes")),
-                u64::from_le_bytes(tail.try_into().expect("eight bytes")),
-            ),
-            _ => {
-                let short = b.iter().fold(0u64, |w, &c| (w << 8) | u64::from(c));
-                (short, short)
-            }
-        };
-        let mixed = (head ^ tail.rotate_left(29) ^ n as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        (mixed >> 32) as usize
-    }
-
-    /// The JSON key of a known XML name.
-    fn find(&self, name: &str) -> Option<&'static str> {
-        let mask = self.slots.len() - 1;
-        let mut at = Self::hash(name.as_bytes()) & mask;
-        loop {
-            let (known, key) = self
-                .names
-                .get(usize::from(self.slots[at]).checked_sub(1)?)?;
-            if lexer::same(known.as_bytes(), name.as_bytes()) {
-                return Some(key);
-            }
-            at = (at + 1) & mask;
-        }
-    }
+/// The JSON key of each XML name the model knows, in the model's key table (the reader asks
+/// for one per element, 320,000 times on a 10,000-node plan).
+fn xml_keys() -> &'static KeyIndex<&'static str> {
+    static KEYS: OnceLock<KeyIndex<&'static str>> = OnceLock::new();
+    KEYS.get_or_init(|| KeyIndex::new(&xml_names()))
 }
 
 /// The JSON key of an element name: the key the model knows with that XML spelling, else the
 /// name with `-` read as a space (`Foreign-File-Size` → `Foreign File Size`), which is how
 /// almost every key is spelled; unknown keys so land in `extra` as JSON spells them.
 fn json_key(name: &str) -> Cow<'_, str> {
-    match XmlKeys::get().find(name) {
+    match xml_keys().get(name) {
         Some(key) => Cow::Borrowed(key),
         None if name.contains('-') => Cow::Owned(name.replace('-', " ")),
         None => Cow::Borrowed(name),
@@ -732,16 +683,16 @@ mod tests {
     fn every_known_xml_name_finds_its_key() {
         // The key table against the list it was built from (the model's keys), and names it
         // does not hold.
-        let keys = XmlKeys::get();
-        for (name, key) in &keys.names {
-            assert_eq!(keys.find(name), Some(*key), "{name}");
-            assert_eq!(json_key(name), *key);
+        let keys = xml_keys();
+        for (name, key) in xml_names() {
+            assert_eq!(keys.get(name), Some(key), "{name}");
+            assert_eq!(json_key(name), key);
         }
         assert_eq!(json_key("Node-Type"), "Node Type");
         assert_eq!(json_key("I-O-Read-Time"), "I/O Read Time");
         assert_eq!(json_key("Foreign-File-Size"), "Foreign File Size");
         assert_eq!(json_key("Custom"), "Custom");
-        assert_eq!(keys.find(""), None);
+        assert_eq!(keys.get(""), None);
     }
 
     #[test]

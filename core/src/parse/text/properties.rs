@@ -282,34 +282,15 @@ fn strip_unit(v: &str) -> &str {
         .unwrap_or(v)
 }
 
-/// `s` split at every `sep` (an ASCII byte), as `str::split` does, without a char searcher
-/// (these lines are short: the searcher's setup costs more than the search).
-fn split_byte(s: &str, sep: u8) -> impl Iterator<Item = &str> {
+/// `s` split at every `sep`, as `str::split` does (left to right, not overlapping), without a
+/// searcher set up per call (these lines are short: the setup costs more than the search).
+fn split_str<'a>(s: &'a str, sep: &'static str) -> impl Iterator<Item = &'a str> {
     let mut rest = Some(s);
     std::iter::from_fn(move || {
         let r = rest?;
-        match r.bytes().position(|b| b == sep) {
+        match super::node_line::find(r, sep) {
             Some(i) => {
-                rest = Some(&r[i + 1..]);
-                Some(&r[..i])
-            }
-            None => {
-                rest = None;
-                Some(r)
-            }
-        }
-    })
-}
-
-/// `s` split at every `"  "` (two spaces), as `str::split("  ")` does (left to right, not
-/// overlapping), without building a substring searcher per line.
-fn split_two_spaces(s: &str) -> impl Iterator<Item = &str> {
-    let mut rest = Some(s);
-    std::iter::from_fn(move || {
-        let r = rest?;
-        match super::node_line::find(r, "  ") {
-            Some(i) => {
-                rest = Some(&r[i + 2..]);
+                rest = Some(&r[i + sep.len()..]);
                 Some(&r[..i])
             }
             None => {
@@ -331,11 +312,11 @@ fn kv_line<'a>(
     ev: &mut Evidence,
 ) -> Result<Pairs<'a>, Fail> {
     let mut out = Pairs::new();
-    for group in split_byte(value, b',') {
+    for group in split_str(value, ",") {
         let mut scope = "";
         let mut word_start: Option<usize> = None;
         let mut first = true;
-        for token in split_byte(group, b' ').filter(|t| !t.is_empty()) {
+        for token in split_str(group, " ").filter(|t| !t.is_empty()) {
             let tstart = offset_in(group, token);
             let eq = memchr::memchr(b'=', token.as_bytes());
             match eq.map(|i| (&token[..i], &token[i + 1..])) {
@@ -425,7 +406,7 @@ fn segment_line<'a>(first: &'a str, line: &'a str, table: SegTable) -> Result<Pa
 /// The `Label: value` segments of a two-space line; a segment without a label continues the
 /// previous value (`Sort Method:  quicksort` of old servers).
 fn segments<'a>(first: &'a str, value: &'a str) -> impl Iterator<Item = (&'a str, &'a str)> {
-    let mut parts = split_two_spaces(value)
+    let mut parts = split_str(value, "  ")
         .filter(|s| !s.trim().is_empty())
         .peekable();
     let mut first = Some(first);

@@ -16,6 +16,7 @@
 use std::borrow::Cow;
 
 use crate::error::{Error, ErrorKind};
+use crate::model::same_bytes;
 use crate::model::value::clip;
 
 /// How a text token's bytes read.
@@ -181,23 +182,6 @@ fn skip_blank(b: &[u8], mut i: usize) -> usize {
             _ => return i,
         }
     }
-}
-
-/// Whether two byte strings of a tag name's length (a few dozen bytes) are equal: compared a
-/// word at a time in line, cheaper than a call to `memcmp` for names this short.
-pub(super) fn same(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let word = |s: &[u8]| u64::from_le_bytes(s.try_into().expect("eight bytes"));
-    let mut i = 0;
-    while let (Some(x), Some(y)) = (a.get(i..i + 8), b.get(i..i + 8)) {
-        if word(x) != word(y) {
-            return false;
-        }
-        i += 8;
-    }
-    a[i..].iter().zip(&b[i..]).all(|(x, y)| x == y)
 }
 
 /// The predefined entities of XML and what they stand for.
@@ -375,7 +359,7 @@ impl<'a> Lexer<'a> {
             || b[end] != b'<'
             || b[end + 1] != b'/'
             || close[name.len()] != b'>'
-            || !same(&close[..name.len()], name.as_bytes())
+            || !same_bytes(&close[..name.len()], name.as_bytes())
         {
             return None;
         }
@@ -462,7 +446,7 @@ impl<'a> Lexer<'a> {
         if let Some(&name) = self.open.last() {
             // The usual case: `</name>` exactly.
             let end = at + 2 + name.len();
-            if b.get(end) == Some(&b'>') && same(&b[at + 2..end], name.as_bytes()) {
+            if b.get(end) == Some(&b'>') && same_bytes(&b[at + 2..end], name.as_bytes()) {
                 self.open.pop();
                 self.pos = end + 1;
                 return Ok(Tok::Close { at });
