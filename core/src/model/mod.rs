@@ -227,7 +227,18 @@ pub(crate) fn read_property<'a, T: Properties, S: Source<'a>>(
     key: &str,
     src: &mut S,
 ) -> Result<(), Error> {
-    let unknown = match T::lookup(key) {
+    read_field(target, key, T::lookup(key), src)
+}
+
+/// Reads one property whose field is already looked up ([`Source::next_field`]): a known key
+/// into its typed field, anything else into `extra`.
+pub(crate) fn read_field<'a, T: Properties, S: Source<'a>>(
+    target: &mut T,
+    key: &str,
+    field: Option<T::Key>,
+    src: &mut S,
+) -> Result<(), Error> {
+    let unknown = match field {
         Some(k) => target.read_key(k, src).map_err(|mut e| {
             if e.kind == ErrorKind::Invalid && !e.message.starts_with('"') {
                 e.message = format!("{:?}: {}", key, e.message);
@@ -260,8 +271,8 @@ pub(crate) fn insert_extra(extra: &mut Extra, key: &str, value: Value) {
 pub(crate) fn read_object<'a, T: Properties, S: Source<'a>>(src: &mut S) -> Result<T, Error> {
     let mut out = T::default();
     src.begin_object()?;
-    while let Some(key) = src.next_key()? {
-        read_property(&mut out, &key, src)?;
+    while let Some((key, field)) = src.next_field::<T>()? {
+        read_field(&mut out, &key, field, src)?;
     }
     Ok(out)
 }

@@ -10,6 +10,10 @@
 use std::borrow::Cow;
 
 use crate::error::{Error, ErrorKind};
+use crate::model::Properties;
+
+/// A key of an object and the field of `T` it lands in, if `T` knows it.
+pub type Field<'a, T> = (Cow<'a, str>, Option<<T as Properties>::Key>);
 
 /// A scalar value as it appears in the document.
 #[derive(Debug, Clone, PartialEq)]
@@ -68,6 +72,18 @@ pub trait Source<'a> {
     fn begin_object(&mut self) -> Result<(), Error>;
     /// The next key of the current object, or `None` when the object is finished.
     fn next_key(&mut self) -> Result<Option<Cow<'a, str>>, Error>;
+    /// The next key of the current object with the field of `T` it lands in (`None` for a key
+    /// `T` does not know, which then comes spelled as JSON spells it); `None` when the object
+    /// is finished. A known key may come as the document spells it (an XML element name).
+    fn next_field<T: Properties>(&mut self) -> Result<Option<Field<'a, T>>, Error>
+    where
+        Self: Sized,
+    {
+        Ok(self.next_key()?.map(|key| {
+            let field = T::lookup(&key);
+            (key, field)
+        }))
+    }
     /// Enters the array that comes next.
     fn begin_array(&mut self) -> Result<(), Error>;
     /// Whether the current array has another element.

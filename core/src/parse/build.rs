@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::error::{Error, ErrorKind};
 use crate::model::source::{Item, Peek, Scalar, Source};
 use crate::model::value::{FieldValue, clip};
-use crate::model::{Node, NodeId, Plan, read_property, stray_key_error};
+use crate::model::{Node, NodeId, Plan, read_field, read_property, stray_key_error};
 
 use super::ParseOptions;
 
@@ -144,7 +144,7 @@ fn read_tree<'a, S: Source<'a>>(
     let mut depth = 1;
     while let Some(top) = stack.last() {
         match *top {
-            Frame::Node(id) => match src.next_key()? {
+            Frame::Node(id) => match src.next_field::<Node>()? {
                 None => {
                     if plan.nodes[id].node_type.is_none() {
                         return Err(src.error(
@@ -155,7 +155,7 @@ fn read_tree<'a, S: Source<'a>>(
                     stack.pop();
                     depth -= 1;
                 }
-                Some(key) if key == "Plans" => {
+                Some((key, None)) if key == "Plans" => {
                     if src.peek()? == Peek::Scalar {
                         // An empty group (YAML `Plans: ` with nothing under it).
                         src.scalar()?;
@@ -164,7 +164,7 @@ fn read_tree<'a, S: Source<'a>>(
                     src.begin_array()?;
                     stack.push(Frame::Plans(id));
                 }
-                Some(key) => read_property(&mut plan.nodes[id], &key, src)?,
+                Some((key, field)) => read_field(&mut plan.nodes[id], &key, field, src)?,
             },
             Frame::Plans(parent) => match src.next_item()? {
                 Item::End => {

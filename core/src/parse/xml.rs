@@ -19,7 +19,7 @@ use rustc_hash::FxHashMap;
 use serde_json::Value;
 
 use crate::error::{Error, ErrorKind};
-use crate::model::source::{Item, Peek, Scalar, Source};
+use crate::model::source::{Field, Item, Peek, Scalar, Source};
 use crate::model::value::clip;
 use lexer::{Lexer, Tok, is_blank};
 
@@ -51,6 +51,13 @@ enum Pending<'a> {
     Empty { name: &'a str, at: usize },
     /// The document (the root element is not read yet).
     Document,
+    /// The element `name` (opened at `at`) held nothing but the plain `text` (at `text_at`),
+    /// read with its end tag by the lexer's fast path ([`Lexer::leaf`]).
+    Leaf {
+        name: &'a str,
+        text: &'a str,
+        text_at: usize,
+    },
 }
 
 /// An element being read as an object or an array.
@@ -302,6 +309,17 @@ impl<'a> XmlSource<'a> {
             self.stack.pop();
             return Ok(None);
         }
+        if self.fast && self.n_ahead == 0 {
+            if let Some(leaf) = self.lexer.leaf() {
+                self.last = leaf.at;
+                self.pending = Pending::Leaf {
+                    name: leaf.name,
+                    text: leaf.text,
+                    text_at: leaf.text_at,
+                };
+                return Ok(Some((leaf.name, leaf.at)));
+            }
+        }
         let fast = match self.n_ahead {
             0 if self.fast => self.lexer.member()?,
             _ => None,
@@ -336,6 +354,54 @@ impl<'a> XmlSource<'a> {
             )),
             Tok::Eof { at } => Err(self.unclosed(at)),
         }
+    }
+
+    /// The JSON key of a member element of the element on top of the stack.
+    fn key_of(&mut self, name: &'a str) -> Cow<'a, str> {
+        let top = self.stack.last_mut().expect("a member has a parent");
+        // XML names these two groups by type, not by label (spec §2.4): which one it is
+        // follows from the order (full-sort before pre-sorted, memory before disk) and from
+        // the sort methods listed before the space.
+        let key = match name {
+            "Incremental-Sort-Groups" => {
+                top.sort_groups += 1;
+                if top.sort_groups == 1 {
+                    "Full-sort Groups"
+                } else {
+                    "Pre-sorted Groups"
+                }
+            }
+            "Sort-Space" if top.name == "Incremental-Sort-Groups" => {
+                top.sort_spaces += 1;
+                if top.sort_spaces == 1 && (top.memory_method || !top.disk_method) {
+                    "Sort Space Memory"
+                } else {
+                    "Sort Space Disk"
+                }
+            }
+            _ => return json_key(name),
+        };
+        Cow::Borrowed(key)
+    }
+
+    /// An element's text as a scalar: a blank container (`<Output>⏎      </Output>`) is the
+    /// empty string; a sort method listed in `<Incremental-Sort-Groups>` is noted (it tells
+    /// which `<Sort-Space>` comes first); numbers and booleans are typed as JSON would type them.
+    #[inline(always)]
+    fn typed(&mut self, value: Cow<'a, str>) -> Scalar<'a> {
+        if is_blank(&value) && value.contains('\n') {
+            return Scalar::Str(Cow::Borrowed(""));
+        }
+        if let [.., group, list] = self.stack.as_mut_slice() {
+            if list.name == "Sort-Methods-Used" && group.name == "Incremental-Sort-Groups" {
+                if value.starts_with("external") {
+                    group.disk_method = true;
+                } else {
+                    group.memory_method = true;
+                }
+            }
+        }
+        classify(value)
     }
 
     /// Enters the pending element as an object or an array.
@@ -380,6 +446,11 @@ impl<'a> XmlSource<'a> {
                 });
                 Ok(())
             }
+            Pending::Leaf { name, text_at, .. } => Err(self.err(
+                ErrorKind::Invalid,
+                text_at,
+                format!("expected {what} in <{name}>, found a single value"),
+            )),
             _ => Err(self.err(ErrorKind::Syntax, self.last, format!("expected {what}"))),
         }
     }
@@ -439,30 +510,23 @@ impl<'a> Source<'a> for XmlSource<'a> {
         let Some((name, _)) = self.next_member()? else {
             return Ok(None);
         };
-        let top = self.stack.last_mut().expect("a member has a parent");
-        // XML names these two groups by type, not by label (spec §2.4): which one it is
-        // follows from the order (full-sort before pre-sorted, memory before disk) and from
-        // the sort methods listed before the space.
-        let key = match name {
-            "Incremental-Sort-Groups" => {
-                top.sort_groups += 1;
-                if top.sort_groups == 1 {
-                    "Full-sort Groups"
-                } else {
-                    "Pre-sorted Groups"
-                }
-            }
-            "Sort-Space" if top.name == "Incremental-Sort-Groups" => {
-                top.sort_spaces += 1;
-                if top.sort_spaces == 1 && (top.memory_method || !top.disk_method) {
-                    "Sort Space Memory"
-                } else {
-                    "Sort Space Disk"
-                }
-            }
-            _ => return Ok(Some(json_key(name))),
+        Ok(Some(self.key_of(name)))
+    }
+
+    /// The element name looked up in `T` as it is (the model indexes every key's XML spelling
+    /// too), so that a known key costs one lookup; only an unknown name is respelled as JSON.
+    fn next_field<T: Properties>(&mut self) -> Result<Option<Field<'a, T>>, Error> {
+        let Some((name, _)) = self.next_member()? else {
+            return Ok(None);
         };
-        Ok(Some(Cow::Borrowed(key)))
+        if !matches!(name, "Incremental-Sort-Groups" | "Sort-Space") {
+            if let Some(field) = T::lookup(name) {
+                return Ok(Some((Cow::Borrowed(name), Some(field))));
+            }
+        }
+        let key = self.key_of(name);
+        let field = T::lookup(&key);
+        Ok(Some((key, field)))
     }
 
     fn begin_array(&mut self) -> Result<(), Error> {
@@ -495,6 +559,10 @@ impl<'a> Source<'a> for XmlSource<'a> {
                 }
                 Ok(Scalar::Str(Cow::Borrowed("")))
             }
+            Pending::Leaf { text, text_at, .. } => {
+                self.last = text_at;
+                Ok(self.typed(Cow::Borrowed(text)))
+            }
             Pending::Content { name, at } => {
                 self.last = at;
                 let fast = match self.n_ahead {
@@ -511,20 +579,7 @@ impl<'a> Source<'a> for XmlSource<'a> {
                         None => return Ok(Scalar::Str(Cow::Borrowed(""))),
                     },
                 };
-                // A container printed with nothing in it (`<Output>⏎      </Output>`).
-                if is_blank(&value) && value.contains('\n') {
-                    return Ok(Scalar::Str(Cow::Borrowed("")));
-                }
-                if let [.., group, list] = self.stack.as_mut_slice() {
-                    if list.name == "Sort-Methods-Used" && group.name == "Incremental-Sort-Groups" {
-                        if value.starts_with("external") {
-                            group.disk_method = true;
-                        } else {
-                            group.memory_method = true;
-                        }
-                    }
-                }
-                Ok(classify(value))
+                Ok(self.typed(value))
             }
             Pending::Document | Pending::None => {
                 Err(self.err(ErrorKind::Syntax, self.last, "expected a value"))
@@ -551,7 +606,7 @@ impl<'a> Source<'a> for XmlSource<'a> {
             } else {
                 Peek::Scalar
             }),
-            Pending::Empty { .. } => Ok(Peek::Scalar),
+            Pending::Empty { .. } | Pending::Leaf { .. } => Ok(Peek::Scalar),
             Pending::Document | Pending::None => {
                 Err(self.err(ErrorKind::Syntax, self.last, "expected a value"))
             }

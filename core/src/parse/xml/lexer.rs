@@ -284,6 +284,19 @@ fn malformed(at: usize, what: impl std::fmt::Display) -> Error {
     Error::raw(ErrorKind::Syntax, format!("malformed XML: {what}"), at)
 }
 
+/// A member element read whole by [`Lexer::leaf`]: `<name>text</name>`.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Leaf<'a> {
+    /// The element's name.
+    pub name: &'a str,
+    /// Where its start tag begins.
+    pub at: usize,
+    /// Its text, plain.
+    pub text: &'a str,
+    /// Where the text begins.
+    pub text_at: usize,
+}
+
 /// A cursor over the tokens of one XML document.
 pub(super) struct Lexer<'a> {
     text: &'a str,
@@ -341,6 +354,50 @@ impl<'a> Lexer<'a> {
             (Some(b'<'), Some(next)) if !matches!(next, b'!' | b'?') => self.start_tag(i).map(Some),
             _ => Ok(None),
         }
+    }
+
+    /// The fast path of the reader for a member that holds a plain value, the usual property
+    /// (`<Actual-Rows>50000</Actual-Rows>`): after the blank text at the lexer's position, a
+    /// start tag without attributes or prefix, plain text (no reference, markup or carriage
+    /// return; not starting with whitespace) and the end tag of that element, read at once and
+    /// nothing left open. `None`, with nothing read, for anything else (read that with
+    /// [`Lexer::member`] or [`Lexer::next`]).
+    pub fn leaf(&mut self) -> Option<Leaf<'a>> {
+        if self.stash.is_some() {
+            return None;
+        }
+        let b = self.text.as_bytes();
+        let at = skip_blank(b, self.pos);
+        if b.get(at) != Some(&b'<') || !b.get(at + 1)?.is_ascii_alphabetic() {
+            return None;
+        }
+        let (i, prefixed) = name_end(b, at + 1);
+        let text_at = i + 1;
+        if prefixed
+            || b.get(i) != Some(&b'>')
+            || b.get(text_at).is_none_or(|c| c.is_ascii_whitespace())
+        {
+            return None;
+        }
+        let len = b[text_at..].iter().position(|&c| SPECIAL[usize::from(c)])?;
+        let end = text_at + len;
+        let name = &b[at + 1..i];
+        let close = b.get(end..end + 3 + name.len())?;
+        if len == 0
+            || close[..2] != *b"</"
+            || close[2 + name.len()] != b'>'
+            || !same_bytes(&close[2..2 + name.len()], name)
+            || name == b"explain"
+        {
+            return None;
+        }
+        self.pos = end + 3 + name.len();
+        Some(Leaf {
+            name: &self.text[at + 1..i],
+            at,
+            text: &self.text[text_at..end],
+            text_at,
+        })
     }
 
     /// The fast path of the reader for a value: the plain text at the lexer's position and
