@@ -336,11 +336,15 @@ fn tree(out: &mut String, plan: &Plan, a: &Analysis, st: Style) {
                         st.dim(&bar)
                     };
                     line.push_str("  ");
-                    pad_left(&mut line, &fmt_ms(ms), 9);
+                    scratch.clear();
+                    rules::write_ms(&mut scratch, ms);
+                    pad_left(&mut line, &scratch, 9);
                     line.push(' ');
                     line.push_str(&b);
                     line.push(' ');
-                    pad_left(&mut line, &fmt_pct(sh), 5);
+                    scratch.clear();
+                    rules::write_pct(&mut scratch, sh);
+                    pad_left(&mut line, &scratch, 5);
                 }
                 _ => {
                     let _ = write!(line, "  {:>9} {:10} {:>5}", "", "", "");

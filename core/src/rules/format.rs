@@ -22,49 +22,97 @@ pub fn fmt_count(v: f64) -> String {
 
 /// A duration: `0.042 ms`, `3.5 ms`, `41 ms`, `1.25 s`, `2 min 5 s`.
 pub fn fmt_ms(ms: f64) -> String {
+    let mut out = String::new();
+    write_ms(&mut out, ms);
+    out
+}
+
+/// Appends a duration as [`fmt_ms`] spells it (no allocation in the usual cases: the CLI
+/// report prints one per node).
+pub fn write_ms(out: &mut String, ms: f64) {
+    use std::fmt::Write;
+    let scaled = |scale| round_scaled(ms, scale);
     if ms < 1.0 {
-        match round_scaled(ms, 1000.0) {
-            Some(n) => format!("{}.{:03} ms", n / 1000, n % 1000),
-            None => format!("{ms:.3} ms"),
+        match scaled(1000.0) {
+            Some(n) => push_fixed(out, n, 3, " ms"),
+            None => {
+                let _ = write!(out, "{ms:.3} ms");
+            }
         }
     } else if ms < 10.0 {
-        match round_scaled(ms, 10.0) {
-            Some(n) => format!("{}.{} ms", n / 10, n % 10),
-            None => format!("{ms:.1} ms"),
+        match scaled(10.0) {
+            Some(n) => push_fixed(out, n, 1, " ms"),
+            None => {
+                let _ = write!(out, "{ms:.1} ms");
+            }
         }
     } else if ms < 1000.0 {
-        match round_scaled(ms, 1.0) {
-            Some(n) => format!("{n} ms"),
-            None => format!("{ms:.0} ms"),
+        match scaled(1.0) {
+            Some(n) => push_fixed(out, n, 0, " ms"),
+            None => {
+                let _ = write!(out, "{ms:.0} ms");
+            }
         }
     } else if ms < 60_000.0 {
-        format!("{:.2} s", ms / 1000.0)
+        let _ = write!(out, "{:.2} s", ms / 1000.0);
     } else {
         let s = (ms / 1000.0).round() as u64;
-        format!("{} min {} s", s / 60, s % 60)
+        let _ = write!(out, "{} min {} s", s / 60, s % 60);
     }
 }
 
 /// A share as a percentage: `96%`, `99.9%`, `0.4%`, `<0.1%`.
 pub fn fmt_pct(share: f64) -> String {
+    let mut out = String::new();
+    write_pct(&mut out, share);
+    out
+}
+
+/// Appends a share as [`fmt_pct`] spells it (no allocation in the usual cases).
+pub fn write_pct(out: &mut String, share: f64) {
+    use std::fmt::Write;
     let p = share * 100.0;
     if p > 0.0 && p < 0.1 {
-        "<0.1%".to_string()
+        out.push_str("<0.1%");
     } else if p < 10.0 || (p > 99.0 && p < 99.95) {
         match round_scaled(p, 10.0) {
-            Some(n) if n % 10 == 0 => format!("{}%", n / 10),
-            Some(n) => format!("{}.{}%", n / 10, n % 10),
+            Some(n) if n % 10 == 0 => push_fixed(out, n / 10, 0, "%"),
+            Some(n) => push_fixed(out, n, 1, "%"),
             None => {
                 let t = format!("{p:.1}");
-                format!("{}%", t.strip_suffix(".0").unwrap_or(&t))
+                out.push_str(t.strip_suffix(".0").unwrap_or(&t));
+                out.push('%');
             }
         }
     } else {
         match round_scaled(p, 1.0) {
-            Some(n) => format!("{n}%"),
-            None => format!("{p:.0}%"),
+            Some(n) => push_fixed(out, n, 0, "%"),
+            None => {
+                let _ = write!(out, "{p:.0}%");
+            }
         }
     }
+}
+
+/// Appends `n` / 10^`decimals` with exactly `decimals` decimals, then `unit` (`1234`, 3 →
+/// `1.234`): what `format!("{}.{:0decimals$}", n / 10^d, n % 10^d)` prints, without it.
+fn push_fixed(out: &mut String, n: u64, decimals: usize, unit: &str) {
+    let mut buf = [0u8; 24];
+    let mut i = buf.len();
+    let mut rest = n;
+    let mut written = 0;
+    while written <= decimals || rest > 0 {
+        if written == decimals && decimals > 0 {
+            i -= 1;
+            buf[i] = b'.';
+        }
+        i -= 1;
+        buf[i] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        written += 1;
+    }
+    out.push_str(std::str::from_utf8(&buf[i..]).unwrap_or_default());
+    out.push_str(unit);
 }
 
 /// `x` rounded to `1/scale` (a power of ten up to 1000), as a whole number of those units,

@@ -22,7 +22,7 @@ pub mod advice;
 pub mod expr;
 mod format;
 
-pub use format::{fmt_count, fmt_ms, fmt_pct};
+pub use format::{fmt_count, fmt_ms, fmt_pct, write_ms, write_pct};
 
 /// Declares a rule: doc comment, id, thresholds. Expects a `check(ctx, params, out)` function
 /// in the same module.
