@@ -4,7 +4,14 @@
 //! Exit codes: 0 success; 1 a finding reached `--fail-on`; 2 the input or the configuration
 //! could not be read.
 
+#[cfg(target_os = "linux")]
+mod alloc;
 mod report;
+
+/// Huge pages for the large blocks (see `alloc.rs`): a tenth of the time on a 17 MB plan.
+#[cfg(target_os = "linux")]
+#[global_allocator]
+static GLOBAL: alloc::HugePages = alloc::HugePages;
 
 use std::io::{self, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
