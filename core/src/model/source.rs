@@ -90,6 +90,13 @@ pub trait Source<'a> {
     fn next_item(&mut self) -> Result<Item<'a>, Error>;
     /// Reads the scalar that comes next.
     fn scalar(&mut self) -> Result<Scalar<'a>, Error>;
+    /// The text of the scalar that comes next, read, when the source has it as plain text that
+    /// is not a boolean (XML element text read by a fast path); `None`, with nothing read,
+    /// otherwise (read it with [`Source::scalar`]). Numeric fields read through this, so that
+    /// text is not typed as JSON would type it only to be parsed again.
+    fn number_text(&mut self) -> Option<&'a str> {
+        None
+    }
     /// What comes next, without consuming it.
     fn peek(&mut self) -> Result<Peek, Error>;
     /// Reads whatever value comes next as generic JSON (for properties the model does not

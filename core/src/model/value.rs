@@ -168,6 +168,9 @@ macro_rules! scalar_field {
                 $schema
             }
             fn read<'a, S: Source<'a>>(src: &mut S) -> Result<Self, Error> {
+                if let Some(text) = src.number_text() {
+                    return $parse(text).map_err(|e| src.error(ErrorKind::Invalid, e.message));
+                }
                 read_scalar_with(src, |s| match s {
                     Scalar::Bool(_) | Scalar::Null => Err(ConvError::new(format!(
                         "expected a number, found {}",

@@ -587,6 +587,17 @@ impl<'a> Source<'a> for XmlSource<'a> {
         }
     }
 
+    fn number_text(&mut self) -> Option<&'a str> {
+        match self.pending {
+            Pending::Leaf { text, text_at, .. } if text != "true" && text != "false" => {
+                self.pending = Pending::None;
+                self.last = text_at;
+                Some(text)
+            }
+            _ => None,
+        }
+    }
+
     fn peek(&mut self) -> Result<Peek, Error> {
         if matches!(self.pending, Pending::Document) {
             self.open_root()?;
