@@ -5,8 +5,9 @@
 //!
 //! The server is Debian's PostgreSQL 15 (`/usr/lib/postgresql/15/bin`; scripts/test.sh installs
 //! it in CI): a throwaway cluster started by this test as an unprivileged user (`planlint`,
-//! when run as root), listening on 127.0.0.1 port 55445 and a unix socket under /tmp, stopped
-//! and removed at the end. The test installs nothing and fails loudly without the binaries.
+//! when run as root), listening on 127.0.0.1 on a port free at the start and a unix socket
+//! in a directory of its own under /tmp (both per process: two checkouts can run the test at
+//! once), stopped and removed at the end. The test installs nothing and fails loudly without the binaries.
 //! Statistics are exact (default_statistics_target 1000 samples every row of these tables) and
 //! parallelism is off, so the plans, and the buffer counts, are the same on every run.
 
@@ -17,13 +18,21 @@ use std::process::{Command, Stdio};
 use planlint::advice::{IndexKind, IndexSuggestion, suggest_indexes};
 
 const BIN: &str = "/usr/lib/postgresql/15/bin";
-const PORT: u16 = 55445;
 const OS_USER: &str = "planlint";
 
 /// A throwaway PostgreSQL cluster.
 struct Server {
     base: PathBuf,
     as_user: bool,
+    port: u16,
+}
+
+/// A TCP port free on 127.0.0.1 now (the kernel's pick for port 0).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port on 127.0.0.1")
 }
 
 impl Server {
@@ -55,8 +64,12 @@ impl Server {
                 .is_ok_and(|s| s.success());
             assert!(ok, "cannot create the unprivileged user {OS_USER}");
         }
-        let base = PathBuf::from(format!("/tmp/planlint-advice-{PORT}"));
-        let server = Server { base, as_user };
+        let base = PathBuf::from(format!("/tmp/planlint-advice-{}", std::process::id()));
+        let server = Server {
+            base,
+            as_user,
+            port: free_port(),
+        };
         // a leftover cluster from an interrupted run
         server.stop();
         let _ = std::fs::remove_dir_all(&server.base);
@@ -77,11 +90,12 @@ impl Server {
             ],
         );
         let conf = format!(
-            "listen_addresses = '127.0.0.1'\nport = {PORT}\nunix_socket_directories = '{}'\n\
+            "listen_addresses = '127.0.0.1'\nport = {}\nunix_socket_directories = '{}'\n\
              fsync = off\nsynchronous_commit = off\nfull_page_writes = off\nautovacuum = off\n\
              jit = off\nmax_parallel_workers_per_gather = 0\nshared_buffers = '256MB'\n\
              default_statistics_target = 1000\n\
              timezone = 'UTC'\nlc_messages = 'C'\n",
+            server.port,
             server.base.display()
         );
         let conf_path = server.data().join("postgresql.conf");
@@ -166,7 +180,7 @@ impl Server {
                 "-h",
                 self.base.to_str().unwrap(),
                 "-p",
-                &PORT.to_string(),
+                &self.port.to_string(),
                 "-U",
                 OS_USER,
                 "-d",
