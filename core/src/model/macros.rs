@@ -81,17 +81,17 @@ macro_rules! string_enum {
                 })
             }
             fn read<'a, S: $crate::model::source::Source<'a>>(src: &mut S) -> Result<Self, $crate::error::Error> {
-                let s = <String as $crate::model::value::FieldValue>::read(src)?;
-                $Name::from_name(&s).ok_or_else(|| src.error(
-                    $crate::error::ErrorKind::Invalid,
-                    format!("unknown value {:?}", $crate::model::value::clip(&s)),
-                ))
+                $crate::model::value::read_str_with(src, |s| {
+                    $Name::from_name(s).ok_or_else(|| $crate::model::value::clip(s))
+                })?
+                .map_err(|s| src.error($crate::error::ErrorKind::Invalid, format!("unknown value {s:?}")))
             }
             fn read_known<'a, S: $crate::model::source::Source<'a>>(
                 src: &mut S,
             ) -> Result<Result<Self, serde_json::Value>, $crate::error::Error> {
-                let s = <String as $crate::model::value::FieldValue>::read(src)?;
-                Ok($Name::from_name(&s).ok_or(serde_json::Value::String(s)))
+                $crate::model::value::read_str_with(src, |s| {
+                    $Name::from_name(s).ok_or_else(|| serde_json::Value::String(s.to_string()))
+                })
             }
             fn from_text(text: &str) -> Result<Self, $crate::model::source::ConvError> {
                 $Name::from_name(text).ok_or_else(|| $crate::model::source::ConvError::unknown_value(text))
@@ -146,7 +146,7 @@ macro_rules! open_string_enum {
                 })
             }
             fn read<'a, S: $crate::model::source::Source<'a>>(src: &mut S) -> Result<Self, $crate::error::Error> {
-                <String as $crate::model::value::FieldValue>::read(src).map(|s| $Name::from_name(&s))
+                $crate::model::value::read_str_with(src, $Name::from_name)
             }
             fn from_text(text: &str) -> Result<Self, $crate::model::source::ConvError> {
                 Ok($Name::from_name(text))

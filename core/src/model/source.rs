@@ -97,6 +97,12 @@ pub trait Source<'a> {
     fn number_text(&mut self) -> Option<&'a str> {
         None
     }
+    /// The text of the scalar that comes next, read, when the source has it as plain text (XML
+    /// element text read by a fast path: what a string field keeps, whatever it spells);
+    /// `None`, with nothing read, otherwise (read it with [`Source::scalar`]).
+    fn string_text(&mut self) -> Option<&'a str> {
+        None
+    }
     /// What comes next, without consuming it.
     fn peek(&mut self) -> Result<Peek, Error>;
     /// Reads whatever value comes next as generic JSON (for properties the model does not

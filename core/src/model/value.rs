@@ -45,6 +45,21 @@ pub(crate) fn read_scalar_with<'a, S: Source<'a>, T>(
     convert(&scalar).map_err(|e| src.error(ErrorKind::Invalid, e.message))
 }
 
+/// Reads a scalar as the text a string field keeps (a number or a boolean as printed) and
+/// hands it to `f` without copying it; `null` is an error.
+pub(crate) fn read_str_with<'a, S: Source<'a>, T>(
+    src: &mut S,
+    f: impl FnOnce(&str) -> T,
+) -> Result<T, Error> {
+    if let Some(text) = src.string_text() {
+        return Ok(f(text));
+    }
+    read_scalar_with(src, |s| match s {
+        Scalar::Null => Err(ConvError::new("expected a string, found null")),
+        other => Ok(f(&other.as_text())),
+    })
+}
+
 /// Powers of ten a double holds exactly.
 const POW10: [f64; 23] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
@@ -199,6 +214,9 @@ impl FieldValue for bool {
         json!({"type": "boolean"})
     }
     fn read<'a, S: Source<'a>>(src: &mut S) -> Result<Self, Error> {
+        if let Some(text) = src.string_text() {
+            return parse_bool(text).map_err(|e| src.error(ErrorKind::Invalid, e.message));
+        }
         read_scalar_with(src, |s| match s {
             Scalar::Bool(b) => Ok(*b),
             Scalar::Str(t) => parse_bool(t),
@@ -218,12 +236,7 @@ impl FieldValue for String {
         json!({"type": "string"})
     }
     fn read<'a, S: Source<'a>>(src: &mut S) -> Result<Self, Error> {
-        read_scalar_with(src, |s| match s {
-            Scalar::Str(t) => Ok(t.to_string()),
-            Scalar::Num(n) => Ok((*n).to_string()),
-            Scalar::Bool(b) => Ok(b.to_string()),
-            Scalar::Null => Err(ConvError::new("expected a string, found null")),
-        })
+        read_str_with(src, str::to_string)
     }
     fn from_text(text: &str) -> Result<Self, ConvError> {
         Ok(text.to_string())

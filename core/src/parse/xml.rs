@@ -392,6 +392,13 @@ impl<'a> XmlSource<'a> {
         if is_blank(&value) && value.contains('\n') {
             return Scalar::Str(Cow::Borrowed(""));
         }
+        self.note_sort_method(&value);
+        classify(value)
+    }
+
+    /// Inside `<Incremental-Sort-Groups>`'s `<Sort-Methods-Used>`: notes whether `value`, a
+    /// sort method, is in memory or external (it tells which `<Sort-Space>` comes first).
+    fn note_sort_method(&mut self, value: &str) {
         if let [.., group, list] = self.stack.as_mut_slice() {
             if list.name == "Sort-Methods-Used" && group.name == "Incremental-Sort-Groups" {
                 if value.starts_with("external") {
@@ -401,7 +408,6 @@ impl<'a> XmlSource<'a> {
                 }
             }
         }
-        classify(value)
     }
 
     /// Enters the pending element as an object or an array.
@@ -584,6 +590,18 @@ impl<'a> Source<'a> for XmlSource<'a> {
             Pending::Document | Pending::None => {
                 Err(self.err(ErrorKind::Syntax, self.last, "expected a value"))
             }
+        }
+    }
+
+    fn string_text(&mut self) -> Option<&'a str> {
+        match self.pending {
+            Pending::Leaf { text, text_at, .. } => {
+                self.pending = Pending::None;
+                self.last = text_at;
+                self.note_sort_method(text);
+                Some(text)
+            }
+            _ => None,
         }
     }
 
