@@ -166,6 +166,27 @@ struct Parser<'a, 'o> {
 
 /// Parses TEXT (already unframed) into plans.
 pub(crate) fn parse(text: &str, options: &ParseOptions) -> Result<Vec<Plan>, Error> {
+    run(text, options, false).map(|plans| plans.expect("not checking frames"))
+}
+
+/// Parses TEXT that may be framed, as long as every line is plain
+/// ([`frames::plain_line`](crate::input::frames::plain_line)): then `unframe` would leave the
+/// text as it is. `Ok(None)` when a line is not plain (the caller unframes and parses again).
+pub(crate) fn parse_if_plain(
+    text: &str,
+    options: &ParseOptions,
+) -> Result<Option<Vec<Plan>>, Error> {
+    run(text, options, true)
+}
+
+/// Whether a line is plain and ends without a carriage return (see [`parse_if_plain`]).
+fn plain(text: &str, line: &Line<'_>) -> bool {
+    let cr = text.as_bytes().get(line.start + line.raw.len()) == Some(&b'\r');
+    !cr && crate::input::frames::plain_line(line.content.as_bytes())
+}
+
+/// The parse; with `check_frames`, `Ok(None)` at the first line that is not plain.
+fn run(text: &str, options: &ParseOptions, check_frames: bool) -> Result<Option<Vec<Plan>>, Error> {
     let mut p = Parser {
         text,
         options,
@@ -179,7 +200,20 @@ pub(crate) fn parse(text: &str, options: &ParseOptions) -> Result<Vec<Plan>, Err
     };
     let mut pos = 0;
     while let Some(line) = line_at(text, pos) {
+        if check_frames && !plain(text, &line) {
+            return Ok(None);
+        }
         pos = p.line(line)?;
+        if check_frames && pos > line.next {
+            // Lines joined to this one (a node line a terminal cut) were not looked at.
+            let mut at = line.next;
+            while let Some(joined) = line_at(text, at).filter(|_| at < pos) {
+                if !plain(text, &joined) {
+                    return Ok(None);
+                }
+                at = joined.next;
+            }
+        }
     }
     p.finish_plan()?;
     if p.plans.is_empty() && !p.rewrites_to_nothing {
@@ -189,7 +223,7 @@ pub(crate) fn parse(text: &str, options: &ParseOptions) -> Result<Vec<Plan>, Err
             0,
         ));
     }
-    Ok(p.plans)
+    Ok(Some(p.plans))
 }
 
 /// Whether a line could be a node line without blocks (COSTS OFF) of a type this parser does not
