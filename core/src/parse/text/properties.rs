@@ -303,8 +303,90 @@ fn split_str<'a>(s: &'a str, sep: &'static str) -> impl Iterator<Item = &'a str>
 
 /// A `key=value` line: scopes separated by `,`, pairs by spaces; words before the first pair of
 /// a scope are the scope (when `scoped`), words between pairs prefix the next key
-/// (`buffers full=3`); a lone `ms` after a value is a unit.
+/// (`buffers full=3`); a lone `ms` after a value is a unit. One pass over the bytes: a token is
+/// a run of bytes other than space and `,` (what splitting at `,` and then at spaces gives).
 fn kv_line<'a>(
+    value: &'a str,
+    table: KvTable,
+    scoped: bool,
+    label: &str,
+    ev: &mut Evidence,
+) -> Result<Pairs<'a>, Fail> {
+    let mut out = Pairs::new();
+    let b = value.as_bytes();
+    let mut scope = "";
+    let mut word_start: Option<usize> = None;
+    let mut first = true;
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b',' => {
+                // A new scope.
+                (scope, word_start, first) = ("", None, true);
+                i += 1;
+                continue;
+            }
+            b' ' => {
+                i += 1;
+                continue;
+            }
+            _ => {}
+        }
+        let tstart = i;
+        let mut eq = None;
+        while i < b.len() && b[i] != b' ' && b[i] != b',' {
+            if b[i] == b'=' && eq.is_none() {
+                eq = Some(i);
+            }
+            i += 1;
+        }
+        let token = &value[tstart..i];
+        let Some(eq) = eq else {
+            if token != "ms" && word_start.is_none() {
+                word_start = Some(tstart);
+            }
+            continue;
+        };
+        let (k, v) = (&value[tstart..eq], &value[eq + 1..i]);
+        let key = match word_start.take() {
+            Some(ws) if scoped && first => {
+                scope = value[ws..tstart].trim_end();
+                k
+            }
+            Some(ws) => &value[ws..eq],
+            None => k,
+        };
+        first = false;
+        let Some(&(_, _, server)) = table.iter().find(|(s, kk, _)| *s == scope && *kk == key)
+        else {
+            return Err((tstart, format!("unknown item {key:?} in the {label} line")));
+        };
+        if label == "I/O Timings" {
+            match scope {
+                "" => ev.at_most(14),
+                "shared/local" => {
+                    ev.at_least(15);
+                    ev.at_most(16)
+                }
+                // `shared` (and `shared/local`) scopes exist from 15 on.
+                "shared" => ev.at_least(15),
+                "local" => ev.at_least(17),
+                "temp" => ev.at_least(15),
+                _ => {}
+            }
+        }
+        if key == "buffers full" {
+            ev.at_least(18);
+        }
+        out.push(server, strip_unit(v));
+    }
+    Ok(out)
+}
+
+/// The general `key=value` reader [`kv_line`] replaced (split at `,`, then at spaces), kept to
+/// test it against.
+#[cfg(test)]
+fn kv_line_split<'a>(
     value: &'a str,
     table: KvTable,
     scoped: bool,
@@ -351,7 +433,6 @@ fn kv_line<'a>(
                                 ev.at_least(15);
                                 ev.at_most(16)
                             }
-                            // `shared` (and `shared/local`) scopes exist from 15 on.
                             "shared" => ev.at_least(15),
                             "local" => ev.at_least(17),
                             "temp" => ev.at_least(15),
@@ -571,6 +652,19 @@ pub(crate) fn set<T: Properties>(target: &mut T, key: &str, value: &str) -> Resu
     }
 }
 
+/// [`set`] for a number field printed in milliseconds (`Planning Time: 0.123 ms`): a plain
+/// decimal before ` ms` is set as it is, which is where `set` ends (the whole value is no
+/// number; it retries without the unit) without the failed conversion and its message.
+pub(crate) fn set_ms<T: Properties>(target: &mut T, key: &str, value: &str) -> Result<(), String> {
+    match value
+        .strip_suffix(" ms")
+        .filter(|n| crate::model::value::fast_decimal(n).is_some())
+    {
+        Some(number) => set(target, key, number),
+        None => set(target, key, value),
+    }
+}
+
 /// A property the model does not know, as JSON: a plain number or boolean as such (the server's
 /// integer and boolean properties print that way), anything else as a string.
 pub(crate) fn text_value(value: &str) -> Value {
@@ -759,6 +853,70 @@ mod tests {
                 ("Sort Space Type", "Memory".into())
             ]
         );
+    }
+
+    /// `set_ms` sets what `set` sets, on every `… Time: N ms` line of the corpus.
+    #[test]
+    fn milliseconds_set_as_set_sets_them() {
+        let mut seen = 0;
+        for (path, text) in crate::input::tests::corpus_documents() {
+            for line in text.lines() {
+                let Some((label, value)) = line.trim().split_once(": ") else {
+                    continue;
+                };
+                if !label.ends_with(" Time") || !value.ends_with(" ms") {
+                    continue;
+                }
+                let key = if label.starts_with("Planning") {
+                    "Planning Time"
+                } else {
+                    "Execution Time"
+                };
+                let (mut a, mut b) = (crate::model::Plan::default(), crate::model::Plan::default());
+                assert_eq!(
+                    set_ms(&mut a, key, value),
+                    set(&mut b, key, value),
+                    "{line}"
+                );
+                assert_eq!(a, b, "{}: {line}", path.display());
+                seen += 1;
+            }
+        }
+        assert!(seen > 4_000, "{seen}");
+    }
+
+    /// The one-pass `key=value` reader gives what splitting gives (pairs, version cues, errors
+    /// and their offsets) on every `key=value` line of the corpus, and on each of them cut at
+    /// every byte.
+    #[test]
+    fn kv_lines_read_as_split_reads_them() {
+        let mut seen = 0;
+        for (_, text) in crate::input::tests::corpus_documents() {
+            for line in text.lines() {
+                let line = line.trim();
+                let Some((label, value)) = line.split_once(": ") else {
+                    continue;
+                };
+                let label = label.trim_start_matches(['-', '>', ' ', '|', '"']);
+                let Some((_, Layout::Kv(table, scoped), _)) =
+                    COMPOSITES.iter().find(|(l, _, _)| *l == label)
+                else {
+                    continue;
+                };
+                seen += 1;
+                for cut in (0..=value.len()).filter(|&c| value.is_char_boundary(c)) {
+                    let v = &value[..cut];
+                    let (mut e1, mut e2) = (Evidence::default(), Evidence::default());
+                    let fast = kv_line(v, table, *scoped, label, &mut e1)
+                        .map(|p| p.iter().collect::<Vec<_>>());
+                    let slow = kv_line_split(v, table, *scoped, label, &mut e2)
+                        .map(|p| p.iter().collect::<Vec<_>>());
+                    assert_eq!(fast, slow, "{label}: {v}");
+                    assert_eq!(format!("{e1:?}"), format!("{e2:?}"), "{label}: {v}");
+                }
+            }
+        }
+        assert!(seen > 10_000, "{seen}");
     }
 
     #[test]

@@ -108,8 +108,9 @@ struct Frame {
 
 /// A property whose value may continue on the next lines (a string constant with newlines).
 struct Pending<'a> {
-    /// Whether the value so far ends inside a string constant (odd number of `'`).
-    in_string: bool,
+    /// Whether the value so far ends inside a string constant (odd number of `'`); counted
+    /// when a continuation line comes (most values have none).
+    in_string: Option<bool>,
     owner: Owner,
     label: &'a str,
     value: Cow<'a, str>,
@@ -273,16 +274,31 @@ fn placeholder(content: &str) -> Option<Option<&'static str>> {
 /// Splits `Label: value` / `Label:`; the label must look like one (no leading digit or symbol,
 /// no trailing space).
 fn split_label(content: &str) -> Option<(&str, &str)> {
-    // The first `: ` (a colon followed by a space), found with memchr.
+    // One pass over the bytes (labels are short): the first `: ` (a colon followed by a space),
+    // and the first two spaces in a row before it.
     let b = content.as_bytes();
-    let colon = memchr::memchr_iter(b':', b).find(|&i| b.get(i + 1) == Some(&b' '));
+    let (mut colon, mut two_spaces) = (None, None);
+    for i in 0..b.len() {
+        match (b[i], b.get(i + 1)) {
+            (b':', Some(b' ')) => {
+                colon = Some(i);
+                break;
+            }
+            (b' ', Some(b' ')) if two_spaces.is_none() => two_spaces = Some(i),
+            _ => {}
+        }
+    }
     let (label, value) = match colon {
         Some(i) => (&content[..i], &content[i + 2..]),
         None => (content.strip_suffix(':')?, ""),
     };
-    let first = label.chars().next()?;
-    (first.is_alphabetic() && !label.ends_with(' ') && node_line::find(label, "  ").is_none())
-        .then_some((label, value))
+    let first = match label.as_bytes().first()? {
+        c if c.is_ascii() => c.is_ascii_alphabetic(),
+        _ => label.chars().next()?.is_alphabetic(),
+    };
+    // `label` holds two spaces in a row when the first pair starts before its last byte.
+    let spaced = two_spaces.is_some_and(|i| i + 1 < label.len());
+    (first && !label.ends_with(' ') && !spaced).then_some((label, value))
 }
 
 /// Whether a value ends inside a string constant (SQL doubles quotes, so parity tells).
@@ -825,7 +841,7 @@ impl<'a> Parser<'a, '_> {
                 kind: FrameKind::Group(Owner::Skip),
             });
             st.pending = Some(Pending {
-                in_string: odd_quotes(value),
+                in_string: None,
                 owner,
                 label,
                 value: Cow::Borrowed(value),
@@ -859,7 +875,7 @@ impl<'a> Parser<'a, '_> {
     /// (the previous one already applied).
     fn pend(&mut self, owner: Owner, content: &'a str, at: usize, label: &'a str, value: &'a str) {
         self.st().pending = Some(Pending {
-            in_string: odd_quotes(value),
+            in_string: None,
             owner,
             label,
             value: Cow::Borrowed(value),
@@ -875,7 +891,7 @@ impl<'a> Parser<'a, '_> {
         let root_col = self.st().root_col;
         if let Some(p) = self.st().pending.as_mut() {
             if !blank {
-                let in_string = p.in_string;
+                let in_string = *p.in_string.get_or_insert_with(|| odd_quotes(&p.value));
                 let s = p.value.to_mut();
                 let before = s.len();
                 if in_string {
@@ -889,7 +905,7 @@ impl<'a> Parser<'a, '_> {
                     s.push_str(line.raw.trim_end());
                 }
                 let added = memchr::memchr_iter(b'\'', &s.as_bytes()[before..]).count();
-                p.in_string ^= added % 2 == 1;
+                p.in_string = Some(in_string ^ (added % 2 == 1));
             }
         }
         Ok(line.next)
@@ -1045,7 +1061,7 @@ impl<'a> Parser<'a, '_> {
                     st.ev.analyze = true;
                     "Execution Time"
                 };
-                properties::set(&mut st.plan, key, value)
+                properties::set_ms(&mut st.plan, key, value)
             }
             "Planning" => {
                 st.ev.at_least(13);
