@@ -23,7 +23,8 @@ pub(crate) struct Pairs<'a> {
 }
 
 impl<'a> Pairs<'a> {
-    fn new() -> Self {
+    /// No pairs yet.
+    pub fn new() -> Self {
         Pairs {
             items: [("", ""); 12],
             len: 0,
@@ -43,13 +44,12 @@ impl<'a> Pairs<'a> {
     }
 }
 
-/// A composite line, decomposed. Lives on the stack for one line: the size of `Pairs` is
-/// the price of not allocating.
+/// A composite line, decomposed. Its pairs are written into the caller's [`Pairs`] (on the
+/// stack, filled in place: not copied on the way out).
 #[derive(Debug)]
-#[allow(clippy::large_enum_variant)]
-pub(crate) enum Composite<'a> {
-    /// Server keys and values, set through the target's key lookup.
-    Pairs(Pairs<'a>),
+pub(crate) enum Composite {
+    /// Server keys and values (in the caller's `Pairs`), set through the target's key lookup.
+    Pairs,
     /// `Full-sort Groups` / `Pre-sorted Groups` (13+): a nested object.
     SortGroups(&'static str, Box<IncrementalSortGroups>),
 }
@@ -238,7 +238,8 @@ pub(crate) fn composite<'a>(
     value: &'a str,
     line: &'a str,
     ev: &mut Evidence,
-) -> Result<Option<Composite<'a>>, Fail> {
+    out: &mut Pairs<'a>,
+) -> Result<Option<Composite>, Fail> {
     // Most labels are not composite: rule them out by their first letter before comparing.
     let first = label.as_bytes().first().copied().unwrap_or(0);
     if !b"BIWHTMEPSF".contains(&first) {
@@ -253,19 +254,27 @@ pub(crate) fn composite<'a>(
     let _ = line;
     Ok(Some(match layout {
         Layout::Kv(table, scoped) => {
-            let pairs = kv_line(value, table, *scoped, label, ev)?;
-            Composite::Pairs(pairs)
+            kv_line(value, table, *scoped, label, ev, out)?;
+            Composite::Pairs
         }
-        Layout::Segments(table) => Composite::Pairs(segment_line(label, value, table)?),
+        Layout::Segments(table) => {
+            segment_line(label, value, table, out)?;
+            Composite::Pairs
+        }
         Layout::SortGroups(key) => Composite::SortGroups(key, Box::new(sort_groups(label, value)?)),
-        Layout::Sampling => Composite::Pairs(sampling(value)),
+        Layout::Sampling => {
+            sampling(value, out);
+            Composite::Pairs
+        }
     }))
 }
 
 /// `Serialization: time=F ms  output=NkB  format=text` (17+; the part after the label).
 pub(crate) fn serialization<'a>(value: &'a str, ev: &mut Evidence) -> Result<Pairs<'a>, Fail> {
     ev.at_least(17);
-    kv_line(value, SERIALIZATION, false, "Serialization", ev)
+    let mut out = Pairs::new();
+    kv_line(value, SERIALIZATION, false, "Serialization", ev, &mut out)?;
+    Ok(out)
 }
 
 /// Offset of `part` inside `whole` (both slices of one string).
@@ -311,8 +320,8 @@ fn kv_line<'a>(
     scoped: bool,
     label: &str,
     ev: &mut Evidence,
-) -> Result<Pairs<'a>, Fail> {
-    let mut out = Pairs::new();
+    out: &mut Pairs<'a>,
+) -> Result<(), Fail> {
     let b = value.as_bytes();
     let mut scope = "";
     let mut word_start: Option<usize> = None;
@@ -380,7 +389,7 @@ fn kv_line<'a>(
         }
         out.push(server, strip_unit(v));
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The general `key=value` reader [`kv_line`] replaced (split at `,`, then at spaces), kept to
@@ -451,8 +460,12 @@ fn kv_line_split<'a>(
 }
 
 /// A two-space segment line: `Label: value  Label: value…`.
-fn segment_line<'a>(first: &'a str, line: &'a str, table: SegTable) -> Result<Pairs<'a>, Fail> {
-    let mut out = Pairs::new();
+fn segment_line<'a>(
+    first: &'a str,
+    line: &'a str,
+    table: SegTable,
+    out: &mut Pairs<'a>,
+) -> Result<(), Fail> {
     for (label, value) in segments(first, line) {
         let Some(&(_, seg)) = table.iter().find(|(l, _)| *l == label) else {
             return Err((
@@ -481,7 +494,7 @@ fn segment_line<'a>(first: &'a str, line: &'a str, table: SegTable) -> Result<Pa
             }
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The `Label: value` segments of a two-space line; a segment without a label continues the
@@ -599,8 +612,7 @@ fn parenthesized(s: &str) -> Option<(&str, &str)> {
 }
 
 /// `Sampling: bernoulli ('10'::real) REPEATABLE ('42'::double precision)`.
-fn sampling(value: &str) -> Pairs<'_> {
-    let mut out = Pairs::new();
+fn sampling<'a>(value: &'a str, out: &mut Pairs<'a>) {
     let (method, rest) = match value.find(" (") {
         Some(i) => (&value[..i], &value[i + 1..]),
         None => (value, ""),
@@ -616,7 +628,6 @@ fn sampling(value: &str) -> Pairs<'_> {
             out.push("Repeatable Seed", seed);
         }
     }
-    out
 }
 
 /// Sets one property from TEXT on `target`: a known key through its typed field (retrying
@@ -807,8 +818,9 @@ mod tests {
 
     fn pairs(label: &str, line: &str) -> Vec<(&'static str, String)> {
         let value = &line[label.len() + 2..];
-        match composite(label, value, line, &mut Evidence::default()).unwrap() {
-            Some(Composite::Pairs(p)) => p.iter().map(|(k, v)| (k, v.to_string())).collect(),
+        let mut p = Pairs::new();
+        match composite(label, value, line, &mut Evidence::default(), &mut p).unwrap() {
+            Some(Composite::Pairs) => p.iter().map(|(k, v)| (k, v.to_string())).collect(),
             other => panic!("{other:?}"),
         }
     }
@@ -907,8 +919,9 @@ mod tests {
                 for cut in (0..=value.len()).filter(|&c| value.is_char_boundary(c)) {
                     let v = &value[..cut];
                     let (mut e1, mut e2) = (Evidence::default(), Evidence::default());
-                    let fast = kv_line(v, table, *scoped, label, &mut e1)
-                        .map(|p| p.iter().collect::<Vec<_>>());
+                    let mut p = Pairs::new();
+                    let fast = kv_line(v, table, *scoped, label, &mut e1, &mut p)
+                        .map(|()| p.iter().collect::<Vec<_>>());
                     let slow = kv_line_split(v, table, *scoped, label, &mut e2)
                         .map(|p| p.iter().collect::<Vec<_>>());
                     assert_eq!(fast, slow, "{label}: {v}");

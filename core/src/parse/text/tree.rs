@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use super::infer::{self, Evidence};
 use super::names::Target;
 use super::node_line::{self, Actual, NodeLine, Parsed};
-use super::properties::{self, Composite};
+use super::properties::{self, Composite, Pairs};
 use crate::error::{Error, ErrorKind};
 use crate::model::{
     Jit, Node, NodeId, NodeType, ParentRelationship, Plan, ScanDirection, TargetTable, Worker,
@@ -1181,8 +1181,9 @@ impl PlanState<'_> {
                 else {
                     return Ok(());
                 };
-                match properties::composite(label, value, line, &mut self.ev)? {
-                    Some(Composite::Pairs(p)) => properties::apply(worker, &p).map_err(plain),
+                let mut p = Pairs::new();
+                match properties::composite(label, value, line, &mut self.ev, &mut p)? {
+                    Some(Composite::Pairs) => properties::apply(worker, &p).map_err(plain),
                     Some(Composite::SortGroups(key, g)) => {
                         let s = worker.sort.get_or_insert_with(Default::default);
                         set_sort_groups(s, key, *g);
@@ -1226,15 +1227,17 @@ impl PlanState<'_> {
             }
             Owner::Planning => {
                 let planning = self.plan.planning.get_or_insert_with(Default::default);
-                match properties::composite(label, value, line, &mut self.ev)? {
-                    Some(Composite::Pairs(p)) => properties::apply(planning, &p).map_err(plain),
+                let mut p = Pairs::new();
+                match properties::composite(label, value, line, &mut self.ev, &mut p)? {
+                    Some(Composite::Pairs) => properties::apply(planning, &p).map_err(plain),
                     _ => properties::set(planning, label, value).map_err(plain),
                 }
             }
             Owner::Serialization => {
                 let s = self.plan.serialization.get_or_insert_with(Default::default);
-                match properties::composite(label, value, line, &mut self.ev)? {
-                    Some(Composite::Pairs(p)) => properties::apply(s, &p).map_err(plain),
+                let mut p = Pairs::new();
+                match properties::composite(label, value, line, &mut self.ev, &mut p)? {
+                    Some(Composite::Pairs) => properties::apply(s, &p).map_err(plain),
                     _ => properties::set(s, label, value).map_err(plain),
                 }
             }
@@ -1278,8 +1281,9 @@ fn node_property(
     ev: &mut Evidence,
 ) -> Result<(), (usize, String)> {
     let plain = |e: String| (0usize, e);
-    match properties::composite(label, value, line, ev)? {
-        Some(Composite::Pairs(p)) => properties::apply(node, &p).map_err(plain),
+    let mut p = Pairs::new();
+    match properties::composite(label, value, line, ev, &mut p)? {
+        Some(Composite::Pairs) => properties::apply(node, &p).map_err(plain),
         Some(Composite::SortGroups(key, g)) => {
             set_sort_groups(node.sort.get_or_insert_with(Default::default), key, *g);
             Ok(())
