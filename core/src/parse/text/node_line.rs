@@ -101,9 +101,10 @@ pub(crate) struct NodeLine<'a> {
 
 /// What a line turned out to be.
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Parsed<'a> {
-    /// A node line.
-    Node(Box<NodeLine<'a>>),
+    /// A node line (not boxed: it is read at once, and an allocation costs more than the copy).
+    Node(NodeLine<'a>),
     /// Not a node line.
     NotNode,
     /// A block is open at the end of the line (a line wrapped by a terminal).
@@ -628,7 +629,7 @@ pub(crate) fn parse(s: &str, root_position: bool) -> Result<Parsed<'_>, LineErro
         // A known word followed by text that is no target: prose, not a node.
         return Ok(Parsed::NotNode);
     }
-    Ok(Parsed::Node(Box::new(line)))
+    Ok(Parsed::Node(line))
 }
 
 #[cfg(test)]
@@ -714,7 +715,7 @@ mod tests {
 
     fn node(s: &str) -> NodeLine<'_> {
         match parse(s, true) {
-            Ok(Parsed::Node(n)) => *n,
+            Ok(Parsed::Node(n)) => n,
             other => panic!("{s}: {other:?}"),
         }
     }

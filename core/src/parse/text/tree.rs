@@ -1142,8 +1142,7 @@ impl PlanState<'_> {
         let plain = |e: String| (0usize, e);
         match owner {
             Owner::Node(id) => {
-                let node_type = self.plan.nodes[id].node_type.clone();
-                if node_type == Some(NodeType::Aggregate)
+                if self.plan.nodes[id].node_type == Some(NodeType::Aggregate)
                     && (label == "Group Key" || label == "Hash Key")
                 {
                     let hashed = label == "Hash Key";
