@@ -259,11 +259,12 @@ fn is_text_node_line(line: &str) -> bool {
 /// The first line (offset) of `text` for which `pred` holds.
 fn first_line(text: &str, mut pred: impl FnMut(&str) -> bool) -> Option<usize> {
     let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        if pred(line.trim_end_matches(['\n', '\r'])) {
+    while at < text.len() {
+        let next = memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |i| at + i + 1);
+        if pred(text[at..next].trim_end_matches(['\n', '\r'])) {
             return Some(at);
         }
-        at += line.len();
+        at = next;
     }
     None
 }
@@ -297,7 +298,7 @@ fn sniff_with(text: &str, shortcut: bool) -> Result<Format, Error> {
     // format starts with: decided without searching a 17 MB document for the other signs.
     // (A JSON array's `[` alone on its line, psql's `+` aside: a log prefix may start with `[`.)
     let head = text[first..].trim_start();
-    let line = head.split('\n').next().unwrap_or(head);
+    let line = &head[..memchr::memchr(b'\n', head.as_bytes()).unwrap_or(head.len())];
     if line.trim_end_matches(['\r', ' ', '+']) == "[" {
         return Ok(Format::Json);
     }

@@ -197,7 +197,10 @@ fn run(text: &str, options: &ParseOptions, check_frames: bool) -> Result<Option<
         unknown_root: None,
         blank: false,
         rewrites_to_nothing: false,
-        nodes_left: memchr::memmem::find_iter(text.as_bytes(), b"->").count() + 1,
+        nodes_left: crate::input::static_finder!(b"->")
+            .find_iter(text.as_bytes())
+            .count()
+            + 1,
     };
     let mut pos = 0;
     while let Some(line) = line_at(text, pos) {
@@ -375,7 +378,9 @@ impl<'a> Parser<'a, '_> {
             self.push_placeholder(p);
             return Ok(line.next);
         }
-        if let Some((label, value)) = split_label(line.content) {
+        // (Only `Query …` lines matter here: the root line is not split.)
+        let query = line.content.starts_with("Query ");
+        if let Some((label, value)) = split_label(line.content).filter(|_| query) {
             if label == "Query Text" {
                 self.preamble = Some((value.to_string(), None));
                 return Ok(line.next);
