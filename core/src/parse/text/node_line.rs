@@ -194,6 +194,26 @@ pub(crate) fn rfind(hay: &str, needle: &str) -> Option<usize> {
     None
 }
 
+/// `str::trim_end`, answered at once when the text ends in a visible ASCII character (a node
+/// line's parts nearly always do).
+#[inline]
+fn trim_end(s: &str) -> &str {
+    match s.as_bytes().last() {
+        Some(b) if b.is_ascii_graphic() => s,
+        _ => s.trim_end(),
+    }
+}
+
+/// `str::trim_start`, with the ASCII spaces after `->` skipped first (see [`trim_end`]).
+#[inline]
+fn trim_start(s: &str) -> &str {
+    let t = s.trim_start_matches(' ');
+    match t.as_bytes().first() {
+        Some(b) if b.is_ascii_graphic() => t,
+        _ => t.trim_start(),
+    }
+}
+
 /// A number as PostgreSQL prints it: `-`? digits [`.` digits].
 fn number(i: &str) -> Res<'_, f64> {
     let (rest, text) = recognize((
@@ -541,10 +561,10 @@ fn rest_of_head<'a>(rest: &'a str, line: &mut NodeLine<'a>) -> bool {
 /// plan (no arrow needed, but an unknown name without blocks is not taken for a node).
 pub(crate) fn parse(s: &str, root_position: bool) -> Result<Parsed<'_>, LineError> {
     let (arrow, body_start) = match s.strip_prefix("->") {
-        Some(r) => (true, s.len() - r.trim_start().len()),
+        Some(r) => (true, s.len() - trim_start(r).len()),
         None => (false, 0),
     };
-    let full = s.trim_end();
+    let full = trim_end(s);
     if body_start > full.len() {
         return Ok(Parsed::NotNode);
     }
@@ -563,7 +583,8 @@ pub(crate) fn parse(s: &str, root_position: bool) -> Result<Parsed<'_>, LineErro
         actual: Actual::None,
         fractional_rows: false,
     };
-    if open_block_at_end(body) {
+    // A line that ends in `)` has no open block (the tail after its last `(` holds that `)`).
+    if !body.ends_with(')') && open_block_at_end(body) {
         return Ok(Parsed::Incomplete);
     }
     let shift = |e: LineError| LineError {
@@ -583,7 +604,7 @@ pub(crate) fn parse(s: &str, root_position: bool) -> Result<Parsed<'_>, LineErro
         line.fractional_rows = frac;
         end = p;
     }
-    let before = body[..end].trim_end();
+    let before = trim_end(&body[..end]);
     if let Some(p) = rfind(before, "(cost=").filter(|_| before.ends_with(')')) {
         line.cost = Some(match fast_cost(&before[p..]) {
             Some(c) => c,
@@ -610,7 +631,7 @@ pub(crate) fn parse(s: &str, root_position: bool) -> Result<Parsed<'_>, LineErro
             });
         return Err(shift(e));
     }
-    let head_text = body[..end].trim_end();
+    let head_text = trim_end(&body[..end]);
     if head_text.is_empty() {
         return if has_blocks {
             Err(LineError {
