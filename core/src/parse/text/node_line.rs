@@ -595,7 +595,11 @@ pub(crate) fn parse(s: &str, root_position: bool) -> Result<Parsed<'_>, LineErro
     if body.ends_with("(never executed)") {
         line.actual = Actual::Never;
         end -= "(never executed)".len();
-    } else if let Some(p) = rfind(body, "(actual ").filter(|_| body.ends_with(')')) {
+    } else if let Some(p) = body
+        .ends_with(')')
+        .then(|| rfind(body, "(actual "))
+        .flatten()
+    {
         let (a, frac) = match fast_actual(&body[p..]) {
             Some(v) => v,
             None => whole_block(body, p, actual_block, "actual").map_err(shift)?,
@@ -605,7 +609,11 @@ pub(crate) fn parse(s: &str, root_position: bool) -> Result<Parsed<'_>, LineErro
         end = p;
     }
     let before = trim_end(&body[..end]);
-    if let Some(p) = rfind(before, "(cost=").filter(|_| before.ends_with(')')) {
+    if let Some(p) = before
+        .ends_with(')')
+        .then(|| rfind(before, "(cost="))
+        .flatten()
+    {
         line.cost = Some(match fast_cost(&before[p..]) {
             Some(c) => c,
             None => whole_block(before, p, cost_block, "cost").map_err(shift)?,

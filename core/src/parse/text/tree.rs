@@ -311,6 +311,10 @@ fn odd_quotes(value: &str) -> bool {
 
 /// `InitPlan N (returns $x)`, `InitPlan N`, `SubPlan N`, `CTE name`.
 fn header(content: &str, ev: &mut Evidence) -> Option<ParentRelationship> {
+    // Most lines are properties: ruled out by their first byte before any comparison.
+    if !matches!(content.as_bytes().first(), Some(b'I' | b'S' | b'C')) {
+        return None;
+    }
     let number_then = |rest: &str| -> Option<usize> {
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
         (digits > 0).then_some(digits)
@@ -342,6 +346,9 @@ fn header(content: &str, ev: &mut Evidence) -> Option<ParentRelationship> {
 
 /// `Worker N:` → (N, rest after the colon).
 fn worker_line(content: &str) -> Option<(i64, &str)> {
+    if content.as_bytes().first() != Some(&b'W') {
+        return None;
+    }
     let rest = content.strip_prefix("Worker ")?;
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
     if digits == 0 {
@@ -380,7 +387,7 @@ impl<'a> Parser<'a, '_> {
         }
         // (Only `Query …` lines matter here: the root line is not split.)
         let query = line.content.starts_with("Query ");
-        if let Some((label, value)) = split_label(line.content).filter(|_| query) {
+        if let Some((label, value)) = query.then(|| split_label(line.content)).flatten() {
             if label == "Query Text" {
                 self.preamble = Some((value.to_string(), None));
                 return Ok(line.next);
@@ -720,9 +727,9 @@ impl<'a> Parser<'a, '_> {
                     }
                     return Ok(line.next);
                 }
-                if let Some(n) = line
-                    .content
-                    .strip_prefix("JIT for worker ")
+                if let Some(n) = Some(line.content)
+                    .filter(|c| c.as_bytes().first() == Some(&b'J'))
+                    .and_then(|c| c.strip_prefix("JIT for worker "))
                     .and_then(|r| r.strip_suffix(':'))
                     .and_then(|r| r.parse::<i64>().ok())
                 {
