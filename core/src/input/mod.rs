@@ -259,11 +259,12 @@ fn is_text_node_line(line: &str) -> bool {
 /// The first line (offset) of `text` for which `pred` holds.
 fn first_line(text: &str, mut pred: impl FnMut(&str) -> bool) -> Option<usize> {
     let mut at = 0;
-    for line in text.split_inclusive('\n') {
-        if pred(line.trim_end_matches(['\n', '\r'])) {
+    while at < text.len() {
+        let next = memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |i| at + i + 1);
+        if pred(text[at..next].trim_end_matches(['\n', '\r'])) {
             return Some(at);
         }
-        at += line.len();
+        at = next;
     }
     None
 }
@@ -277,6 +278,12 @@ fn first_line(text: &str, mut pred: impl FnMut(&str) -> bool) -> Option<usize> {
 /// Errors: [`ErrorKind::Empty`] for nothing but whitespace and psql decoration,
 /// [`ErrorKind::UnknownFormat`] (at the first meaningful line) when nothing matches.
 pub(crate) fn sniff(text: &str) -> Result<Format, Error> {
+    sniff_with(text, true)
+}
+
+/// [`sniff`], with or without the shortcut for a document whose first line is a TEXT node line
+/// (`shortcut: false` is the general search, which tests compare it with).
+fn sniff_with(text: &str, shortcut: bool) -> Result<Format, Error> {
     let Some(first) = first_line(text, |line| {
         let t = line.trim();
         !t.is_empty() && !is_psql_decoration(t)
@@ -291,7 +298,7 @@ pub(crate) fn sniff(text: &str) -> Result<Format, Error> {
     // format starts with: decided without searching a 17 MB document for the other signs.
     // (A JSON array's `[` alone on its line, psql's `+` aside: a log prefix may start with `[`.)
     let head = text[first..].trim_start();
-    let line = head.split('\n').next().unwrap_or(head);
+    let line = &head[..memchr::memchr(b'\n', head.as_bytes()).unwrap_or(head.len())];
     if line.trim_end_matches(['\r', ' ', '+']) == "[" {
         return Ok(Format::Json);
     }
@@ -306,6 +313,9 @@ pub(crate) fn sniff(text: &str) -> Result<Format, Error> {
     }
     if log::kind(text).is_some() {
         return Ok(Format::Log);
+    }
+    if shortcut && text_node_line_first(text, first) {
+        return Ok(Format::Text);
     }
     let bytes = text.as_bytes();
     let json = static_finder!(b"\"Node Type\"").find(bytes);
@@ -379,6 +389,24 @@ pub(crate) fn sniff(text: &str) -> Result<Format, Error> {
     ))
 }
 
+/// Whether the earliest sign is a TEXT node line on the first meaningful line (at `first`)
+/// with no structured sign starting before that line ends: the answer of the general search
+/// (every sign there starts after the node line), without searching the whole document for
+/// JSON, XML and YAML spellings. (A sign cannot straddle the line's end: none holds `\n`.)
+fn text_node_line_first(text: &str, first: usize) -> bool {
+    let end = memchr::memchr(b'\n', &text.as_bytes()[first..]).map_or(text.len(), |i| first + i);
+    let head = &text.as_bytes()[..end];
+    // `Node Type` covers the JSON (`"Node Type"`) and YAML (`Node Type: `) signs.
+    let signed = [
+        static_finder!(b"Node Type"),
+        static_finder!(b"<Node-Type>"),
+        static_finder!(b"<explain"),
+    ]
+    .iter()
+    .any(|f| f.find(head).is_some());
+    !signed && first_line(&text[..end], is_text_node_line).is_some()
+}
+
 /// Where the first 1 KiB of an input shows it is binary: a control character other than tab,
 /// newline, carriage return and form feed, or U+FFFD (what an invalid UTF-8 byte decodes to).
 fn binary_at(text: &str) -> Option<usize> {
@@ -429,7 +457,7 @@ pub(crate) fn is_psql_decoration(t: &str) -> bool {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     #[test]
@@ -453,6 +481,54 @@ mod tests {
             Some(18)
         );
         assert_eq!(find_json_start("no plan"), None);
+    }
+
+    /// Every corpus file (all formats, framings and logs; the huge plans aside), as text.
+    pub(crate) fn corpus_documents() -> Vec<(std::path::PathBuf, String)> {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../corpus");
+        let mut out = Vec::new();
+        let mut dirs = vec![root];
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).expect("corpus/").flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if let Ok(text) = std::fs::read_to_string(&path) {
+                    if !path
+                        .extension()
+                        .is_some_and(|e| e == "sql" || e == "sh" || e == "md")
+                    {
+                        out.push((path, text));
+                    }
+                }
+            }
+        }
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn the_text_shortcut_answers_as_the_general_search_on_the_corpus() {
+        let docs = corpus_documents();
+        let mut shortcuts = 0;
+        for (path, text) in &docs {
+            let text = &strip_bom(text).text;
+            let general = sniff_with(text, false).map_err(|e| (e.kind, e.offset));
+            assert_eq!(
+                sniff_with(text, true).map_err(|e| (e.kind, e.offset)),
+                general,
+                "{}",
+                path.display()
+            );
+            if let Some(first) = first_line(text, |l| !l.trim().is_empty()) {
+                shortcuts += usize::from(text_node_line_first(text, first));
+            }
+        }
+        assert!(
+            docs.len() > 7_000 && shortcuts > 2_000,
+            "{} files, {shortcuts}",
+            docs.len()
+        );
     }
 
     #[test]

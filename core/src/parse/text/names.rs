@@ -170,7 +170,60 @@ const JOINS: &[(&str, NodeType)] = &[
 
 /// Looks a TEXT node name up (without `Parallel `/`Async ` prefixes and without the target).
 /// `Custom Scan` is handled by the caller (its provider follows in parentheses).
+///
+/// Every name the tables spell (with each partial mode, join type and set command) is answered
+/// from a [`KeyIndex`](crate::model::KeyIndex) built once from [`lookup_general`]'s own answers
+/// (one hash and one comparison, where the tables are scanned in turn); anything else, such as a
+/// join type this version does not know, is looked up the general way.
 pub(crate) fn lookup(name: &str) -> Option<NodeName> {
+    let (index, names) = &*KNOWN;
+    match index.get(name) {
+        Some(i) => Some(names[i].clone()),
+        None => lookup_general(name),
+    }
+}
+
+/// The index of [`lookup`]: every spelled name → its answer.
+static KNOWN: std::sync::LazyLock<(crate::model::KeyIndex<usize>, Vec<NodeName>)> =
+    std::sync::LazyLock::new(|| {
+        let mut spelled: Vec<String> = PLAIN.iter().map(|(n, _, _)| n.to_string()).collect();
+        for (agg, _) in AGGREGATES {
+            spelled.push(agg.to_string());
+            spelled.extend(PARTIAL_MODES.iter().map(|(p, _)| format!("{p}{agg}")));
+        }
+        for (stem, _) in SETOPS {
+            for cmd in ["Intersect", "Intersect All", "Except", "Except All"] {
+                spelled.push(format!("{stem} {cmd}"));
+            }
+        }
+        spelled.extend(MODIFY.iter().chain(FOREIGN).map(|(n, _)| n.to_string()));
+        for (stem, _) in JOINS {
+            spelled.push(stem.to_string());
+            spelled.push(format!("{stem} Join"));
+            for jt in [
+                "Left",
+                "Full",
+                "Right",
+                "Semi",
+                "Anti",
+                "Right Anti",
+                "Right Semi",
+            ] {
+                spelled.push(format!("{stem} {jt} Join"));
+            }
+        }
+        let (mut entries, mut names) = (Vec::new(), Vec::new());
+        for name in spelled {
+            if let Some(n) = lookup_general(&name) {
+                entries.push((&*Box::leak(name.into_boxed_str()), names.len()));
+                names.push(n);
+            }
+        }
+        (crate::model::KeyIndex::new(&entries), names)
+    });
+
+/// [`lookup`] through the tables, one after the other.
+fn lookup_general(name: &str) -> Option<NodeName> {
     if let Some(&(_, ref t, target)) = PLAIN.iter().find(|(n, _, _)| *n == name) {
         return Some(NodeName::of(t.clone(), target));
     }
@@ -342,6 +395,34 @@ pub fn text_node_name(node: &Node) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The index answers as the tables do, on the name of every node line of the corpus (and
+    /// on each of its prefixes that ends at a space); most names are in it.
+    #[test]
+    fn the_index_answers_as_the_tables_on_the_corpus() {
+        let (mut names, mut indexed) = (0, 0);
+        for (_, text) in crate::input::tests::corpus_documents() {
+            for line in text.lines().filter(|l| l.contains("(cost=")) {
+                let body = line
+                    .trim_start_matches([' ', '|', '"'])
+                    .trim_start_matches("->");
+                let head = body.trim_start().split("  (").next().unwrap_or("");
+                let head = head.strip_prefix("Parallel ").unwrap_or(head);
+                let head = head.strip_prefix("Async ").unwrap_or(head);
+                let ends = head.match_indices(' ').map(|(i, _)| i).chain([head.len()]);
+                for end in ends {
+                    let name = &head[..end];
+                    assert_eq!(lookup(name), lookup_general(name), "{name:?} in {line}");
+                    indexed += usize::from(KNOWN.0.get(name).is_some());
+                }
+                names += 1;
+            }
+        }
+        assert!(
+            names > 10_000 && indexed >= names,
+            "{names} names, {indexed} indexed"
+        );
+    }
 
     #[test]
     fn names_unfold_into_json_keys() {

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use super::infer::{self, Evidence};
 use super::names::Target;
 use super::node_line::{self, Actual, NodeLine, Parsed};
-use super::properties::{self, Composite};
+use super::properties::{self, Composite, Pairs};
 use crate::error::{Error, ErrorKind};
 use crate::model::{
     Jit, Node, NodeId, NodeType, ParentRelationship, Plan, ScanDirection, TargetTable, Worker,
@@ -108,8 +108,9 @@ struct Frame {
 
 /// A property whose value may continue on the next lines (a string constant with newlines).
 struct Pending<'a> {
-    /// Whether the value so far ends inside a string constant (odd number of `'`).
-    in_string: bool,
+    /// Whether the value so far ends inside a string constant (odd number of `'`); counted
+    /// when a continuation line comes (most values have none).
+    in_string: Option<bool>,
     owner: Owner,
     label: &'a str,
     value: Cow<'a, str>,
@@ -166,6 +167,27 @@ struct Parser<'a, 'o> {
 
 /// Parses TEXT (already unframed) into plans.
 pub(crate) fn parse(text: &str, options: &ParseOptions) -> Result<Vec<Plan>, Error> {
+    run(text, options, false).map(|plans| plans.expect("not checking frames"))
+}
+
+/// Parses TEXT that may be framed, as long as every line is plain
+/// ([`frames::plain_line`](crate::input::frames::plain_line)): then `unframe` would leave the
+/// text as it is. `Ok(None)` when a line is not plain (the caller unframes and parses again).
+pub(crate) fn parse_if_plain(
+    text: &str,
+    options: &ParseOptions,
+) -> Result<Option<Vec<Plan>>, Error> {
+    run(text, options, true)
+}
+
+/// Whether a line is plain and ends without a carriage return (see [`parse_if_plain`]).
+fn plain(text: &str, line: &Line<'_>) -> bool {
+    let cr = text.as_bytes().get(line.start + line.raw.len()) == Some(&b'\r');
+    !cr && crate::input::frames::plain_line(line.content.as_bytes())
+}
+
+/// The parse; with `check_frames`, `Ok(None)` at the first line that is not plain.
+fn run(text: &str, options: &ParseOptions, check_frames: bool) -> Result<Option<Vec<Plan>>, Error> {
     let mut p = Parser {
         text,
         options,
@@ -175,11 +197,27 @@ pub(crate) fn parse(text: &str, options: &ParseOptions) -> Result<Vec<Plan>, Err
         unknown_root: None,
         blank: false,
         rewrites_to_nothing: false,
-        nodes_left: memchr::memmem::find_iter(text.as_bytes(), b"->").count() + 1,
+        nodes_left: crate::input::static_finder!(b"->")
+            .find_iter(text.as_bytes())
+            .count()
+            + 1,
     };
     let mut pos = 0;
     while let Some(line) = line_at(text, pos) {
+        if check_frames && !plain(text, &line) {
+            return Ok(None);
+        }
         pos = p.line(line)?;
+        if check_frames && pos > line.next {
+            // Lines joined to this one (a node line a terminal cut) were not looked at.
+            let mut at = line.next;
+            while let Some(joined) = line_at(text, at).filter(|_| at < pos) {
+                if !plain(text, &joined) {
+                    return Ok(None);
+                }
+                at = joined.next;
+            }
+        }
     }
     p.finish_plan()?;
     if p.plans.is_empty() && !p.rewrites_to_nothing {
@@ -189,7 +227,7 @@ pub(crate) fn parse(text: &str, options: &ParseOptions) -> Result<Vec<Plan>, Err
             0,
         ));
     }
-    Ok(p.plans)
+    Ok(Some(p.plans))
 }
 
 /// Whether a line could be a node line without blocks (COSTS OFF) of a type this parser does not
@@ -239,16 +277,31 @@ fn placeholder(content: &str) -> Option<Option<&'static str>> {
 /// Splits `Label: value` / `Label:`; the label must look like one (no leading digit or symbol,
 /// no trailing space).
 fn split_label(content: &str) -> Option<(&str, &str)> {
-    // The first `: ` (a colon followed by a space), found with memchr.
+    // One pass over the bytes (labels are short): the first `: ` (a colon followed by a space),
+    // and the first two spaces in a row before it.
     let b = content.as_bytes();
-    let colon = memchr::memchr_iter(b':', b).find(|&i| b.get(i + 1) == Some(&b' '));
+    let (mut colon, mut two_spaces) = (None, None);
+    for i in 0..b.len() {
+        match (b[i], b.get(i + 1)) {
+            (b':', Some(b' ')) => {
+                colon = Some(i);
+                break;
+            }
+            (b' ', Some(b' ')) if two_spaces.is_none() => two_spaces = Some(i),
+            _ => {}
+        }
+    }
     let (label, value) = match colon {
         Some(i) => (&content[..i], &content[i + 2..]),
         None => (content.strip_suffix(':')?, ""),
     };
-    let first = label.chars().next()?;
-    (first.is_alphabetic() && !label.ends_with(' ') && node_line::find(label, "  ").is_none())
-        .then_some((label, value))
+    let first = match label.as_bytes().first()? {
+        c if c.is_ascii() => c.is_ascii_alphabetic(),
+        _ => label.chars().next()?.is_alphabetic(),
+    };
+    // `label` holds two spaces in a row when the first pair starts before its last byte.
+    let spaced = two_spaces.is_some_and(|i| i + 1 < label.len());
+    (first && !label.ends_with(' ') && !spaced).then_some((label, value))
 }
 
 /// Whether a value ends inside a string constant (SQL doubles quotes, so parity tells).
@@ -258,6 +311,10 @@ fn odd_quotes(value: &str) -> bool {
 
 /// `InitPlan N (returns $x)`, `InitPlan N`, `SubPlan N`, `CTE name`.
 fn header(content: &str, ev: &mut Evidence) -> Option<ParentRelationship> {
+    // Most lines are properties: ruled out by their first byte before any comparison.
+    if !matches!(content.as_bytes().first(), Some(b'I' | b'S' | b'C')) {
+        return None;
+    }
     let number_then = |rest: &str| -> Option<usize> {
         let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
         (digits > 0).then_some(digits)
@@ -289,6 +346,9 @@ fn header(content: &str, ev: &mut Evidence) -> Option<ParentRelationship> {
 
 /// `Worker N:` → (N, rest after the colon).
 fn worker_line(content: &str) -> Option<(i64, &str)> {
+    if content.as_bytes().first() != Some(&b'W') {
+        return None;
+    }
     let rest = content.strip_prefix("Worker ")?;
     let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
     if digits == 0 {
@@ -325,7 +385,9 @@ impl<'a> Parser<'a, '_> {
             self.push_placeholder(p);
             return Ok(line.next);
         }
-        if let Some((label, value)) = split_label(line.content) {
+        // (Only `Query …` lines matter here: the root line is not split.)
+        let query = line.content.starts_with("Query ");
+        if let Some((label, value)) = query.then(|| split_label(line.content)).flatten() {
             if label == "Query Text" {
                 self.preamble = Some((value.to_string(), None));
                 return Ok(line.next);
@@ -665,9 +727,9 @@ impl<'a> Parser<'a, '_> {
                     }
                     return Ok(line.next);
                 }
-                if let Some(n) = line
-                    .content
-                    .strip_prefix("JIT for worker ")
+                if let Some(n) = Some(line.content)
+                    .filter(|c| c.as_bytes().first() == Some(&b'J'))
+                    .and_then(|c| c.strip_prefix("JIT for worker "))
                     .and_then(|r| r.strip_suffix(':'))
                     .and_then(|r| r.parse::<i64>().ok())
                 {
@@ -791,7 +853,7 @@ impl<'a> Parser<'a, '_> {
                 kind: FrameKind::Group(Owner::Skip),
             });
             st.pending = Some(Pending {
-                in_string: odd_quotes(value),
+                in_string: None,
                 owner,
                 label,
                 value: Cow::Borrowed(value),
@@ -825,7 +887,7 @@ impl<'a> Parser<'a, '_> {
     /// (the previous one already applied).
     fn pend(&mut self, owner: Owner, content: &'a str, at: usize, label: &'a str, value: &'a str) {
         self.st().pending = Some(Pending {
-            in_string: odd_quotes(value),
+            in_string: None,
             owner,
             label,
             value: Cow::Borrowed(value),
@@ -841,7 +903,7 @@ impl<'a> Parser<'a, '_> {
         let root_col = self.st().root_col;
         if let Some(p) = self.st().pending.as_mut() {
             if !blank {
-                let in_string = p.in_string;
+                let in_string = *p.in_string.get_or_insert_with(|| odd_quotes(&p.value));
                 let s = p.value.to_mut();
                 let before = s.len();
                 if in_string {
@@ -855,7 +917,7 @@ impl<'a> Parser<'a, '_> {
                     s.push_str(line.raw.trim_end());
                 }
                 let added = memchr::memchr_iter(b'\'', &s.as_bytes()[before..]).count();
-                p.in_string ^= added % 2 == 1;
+                p.in_string = Some(in_string ^ (added % 2 == 1));
             }
         }
         Ok(line.next)
@@ -1011,7 +1073,7 @@ impl<'a> Parser<'a, '_> {
                     st.ev.analyze = true;
                     "Execution Time"
                 };
-                properties::set(&mut st.plan, key, value)
+                properties::set_ms(&mut st.plan, key, value)
             }
             "Planning" => {
                 st.ev.at_least(13);
@@ -1092,8 +1154,7 @@ impl PlanState<'_> {
         let plain = |e: String| (0usize, e);
         match owner {
             Owner::Node(id) => {
-                let node_type = self.plan.nodes[id].node_type.clone();
-                if node_type == Some(NodeType::Aggregate)
+                if self.plan.nodes[id].node_type == Some(NodeType::Aggregate)
                     && (label == "Group Key" || label == "Hash Key")
                 {
                     let hashed = label == "Hash Key";
@@ -1131,8 +1192,9 @@ impl PlanState<'_> {
                 else {
                     return Ok(());
                 };
-                match properties::composite(label, value, line, &mut self.ev)? {
-                    Some(Composite::Pairs(p)) => properties::apply(worker, &p).map_err(plain),
+                let mut p = Pairs::new();
+                match properties::composite(label, value, line, &mut self.ev, &mut p)? {
+                    Some(Composite::Pairs) => properties::apply(worker, &p).map_err(plain),
                     Some(Composite::SortGroups(key, g)) => {
                         let s = worker.sort.get_or_insert_with(Default::default);
                         set_sort_groups(s, key, *g);
@@ -1176,15 +1238,17 @@ impl PlanState<'_> {
             }
             Owner::Planning => {
                 let planning = self.plan.planning.get_or_insert_with(Default::default);
-                match properties::composite(label, value, line, &mut self.ev)? {
-                    Some(Composite::Pairs(p)) => properties::apply(planning, &p).map_err(plain),
+                let mut p = Pairs::new();
+                match properties::composite(label, value, line, &mut self.ev, &mut p)? {
+                    Some(Composite::Pairs) => properties::apply(planning, &p).map_err(plain),
                     _ => properties::set(planning, label, value).map_err(plain),
                 }
             }
             Owner::Serialization => {
                 let s = self.plan.serialization.get_or_insert_with(Default::default);
-                match properties::composite(label, value, line, &mut self.ev)? {
-                    Some(Composite::Pairs(p)) => properties::apply(s, &p).map_err(plain),
+                let mut p = Pairs::new();
+                match properties::composite(label, value, line, &mut self.ev, &mut p)? {
+                    Some(Composite::Pairs) => properties::apply(s, &p).map_err(plain),
                     _ => properties::set(s, label, value).map_err(plain),
                 }
             }
@@ -1228,8 +1292,9 @@ fn node_property(
     ev: &mut Evidence,
 ) -> Result<(), (usize, String)> {
     let plain = |e: String| (0usize, e);
-    match properties::composite(label, value, line, ev)? {
-        Some(Composite::Pairs(p)) => properties::apply(node, &p).map_err(plain),
+    let mut p = Pairs::new();
+    match properties::composite(label, value, line, ev, &mut p)? {
+        Some(Composite::Pairs) => properties::apply(node, &p).map_err(plain),
         Some(Composite::SortGroups(key, g)) => {
             set_sort_groups(node.sort.get_or_insert_with(Default::default), key, *g);
             Ok(())
