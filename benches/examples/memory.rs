@@ -11,7 +11,7 @@
 //! the node arena, a boxed group, a string, a children vector…).
 
 use std::alloc::{GlobalAlloc, Layout};
-use std::sync::atomic::{AtomicIsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicIsize, Ordering};
 
 use planlint::Config;
 use planlint_benches::{Counting, allocated_now, format_named, huge_or_typical, measure_memory};
@@ -23,6 +23,38 @@ const SIZES: usize = 4097;
 static LIVE: [AtomicIsize; SIZES] = [const { AtomicIsize::new(0) }; SIZES];
 static LIVE_BYTES: [AtomicIsize; SIZES] = [const { AtomicIsize::new(0) }; SIZES];
 
+/// Whether to copy the live bytes by size at every new peak (slow: `sizes` only).
+static TRACK_PEAK: AtomicBool = AtomicBool::new(false);
+/// Live bytes and their peak since tracking started, and the live bytes by size at that peak.
+static TRACKED: AtomicIsize = AtomicIsize::new(0);
+static TRACKED_PEAK: AtomicIsize = AtomicIsize::new(0);
+static AT_PEAK: [AtomicIsize; SIZES] = [const { AtomicIsize::new(0) }; SIZES];
+
+/// The sizes of the live allocations over 4096 bytes (0: a free slot), and a copy at the peak.
+static BIG: [AtomicIsize; 64] = [const { AtomicIsize::new(0) }; 64];
+static BIG_AT_PEAK: [AtomicIsize; 64] = [const { AtomicIsize::new(0) }; 64];
+
+/// Notes a large allocation (`sign` 1) or its end (−1) in `BIG` (sizes only: good enough to
+/// tell the large vectors apart).
+fn note_big(size: usize, sign: isize) {
+    if size < SIZES - 1 {
+        return;
+    }
+    let (from, to) = if sign > 0 {
+        (0, size as isize)
+    } else {
+        (size as isize, 0)
+    };
+    for slot in &BIG {
+        if slot
+            .compare_exchange(from, to, Ordering::Relaxed, Ordering::Relaxed)
+            .is_ok()
+        {
+            return;
+        }
+    }
+}
+
 /// The counting allocator, plus live allocations by size.
 struct BySize;
 
@@ -30,6 +62,19 @@ fn note(size: usize, sign: isize) {
     let i = size.min(SIZES - 1);
     LIVE[i].fetch_add(sign, Ordering::Relaxed);
     LIVE_BYTES[i].fetch_add(sign * size as isize, Ordering::Relaxed);
+    note_big(size, sign);
+    if TRACK_PEAK.load(Ordering::Relaxed) {
+        let now = TRACKED.fetch_add(sign * size as isize, Ordering::Relaxed) + sign * size as isize;
+        if now > TRACKED_PEAK.load(Ordering::Relaxed) {
+            TRACKED_PEAK.store(now, Ordering::Relaxed);
+            for (at, live) in AT_PEAK.iter().zip(&LIVE_BYTES) {
+                at.store(live.load(Ordering::Relaxed), Ordering::Relaxed);
+            }
+            for (at, big) in BIG_AT_PEAK.iter().zip(&BIG) {
+                at.store(big.load(Ordering::Relaxed), Ordering::Relaxed);
+            }
+        }
+    }
 }
 
 unsafe impl GlobalAlloc for BySize {
@@ -78,17 +123,7 @@ fn print_sizes(title: &str, before: &[(isize, isize)], after: &[(isize, isize)],
         "{title}: {total} B ({:.1} B/node) by allocation size",
         total as f64 / nodes as f64
     );
-    let mut shown = 0;
-    for (size, count, bytes) in &rows {
-        if shown == 25 {
-            let rest: isize = rows[25..].iter().map(|r| r.2).sum();
-            println!(
-                "  {:>5} others: {rest} B ({:.1} B/node)",
-                rows.len() - 25,
-                rest as f64 / nodes as f64
-            );
-            break;
-        }
+    for (size, count, bytes) in rows.iter().take(25) {
         let label = if *size == SIZES - 1 {
             ">4096".to_string()
         } else {
@@ -98,7 +133,14 @@ fn print_sizes(title: &str, before: &[(isize, isize)], after: &[(isize, isize)],
             "  {label:>6} B × {count:>6} = {bytes:>8} B ({:>6.1} B/node)",
             *bytes as f64 / nodes as f64
         );
-        shown += 1;
+    }
+    if rows.len() > 25 {
+        let rest: isize = rows[25..].iter().map(|r| r.2).sum();
+        println!(
+            "  {:>5} others: {rest} B ({:.1} B/node)",
+            rows.len() - 25,
+            rest as f64 / nodes as f64
+        );
     }
 }
 
@@ -133,6 +175,7 @@ fn main() {
     snapshot(&mut s1);
     let nodes: usize = plans.iter().flatten().map(|p| p.nodes.len()).sum();
     let config = Config::default();
+    TRACK_PEAK.store(sizes, Ordering::Relaxed);
     let (apeak, _, analyses) = measure_memory(|| {
         plans
             .iter()
@@ -140,6 +183,7 @@ fn main() {
             .map(|p| planlint::analyze(p, &config))
             .collect::<Vec<_>>()
     });
+    TRACK_PEAK.store(false, Ordering::Relaxed);
     let akept = allocated_now() - before - kept;
     snapshot(&mut s2);
     println!(
@@ -170,6 +214,26 @@ fn main() {
         sizes_of_types();
         print_sizes("kept by the plans", &s0, &s1, n);
         print_sizes("kept by the analyses", &s1, &s2, n);
+        let at_peak: Vec<(isize, isize)> = s1
+            .iter()
+            .zip(&AT_PEAK)
+            .map(|(k, b)| (k.0, b.load(Ordering::Relaxed)))
+            .collect();
+        print_sizes(
+            "live at the analysis peak, above the plans",
+            &s1,
+            &at_peak,
+            n,
+        );
+        let mut big: Vec<isize> = BIG_AT_PEAK
+            .iter()
+            .map(|b| b.load(Ordering::Relaxed))
+            .filter(|&b| b > 0)
+            .collect();
+        big.sort_unstable_by(|a, b| b.cmp(a));
+        println!(
+            "  allocations over 4096 B live at the analysis peak (the plans' included): {big:?}"
+        );
     }
 }
 
