@@ -294,7 +294,13 @@ impl Plan {
         node.id = id;
         node.parent = parent;
         if let Some(p) = parent {
-            self.nodes[p].children.push(id);
+            let children = &mut self.nodes[p].children;
+            // Most nodes have one or two children: room for exactly those (a vector's first
+            // push would make room for four), then the usual doubling.
+            if children.len() < 2 {
+                children.reserve_exact(1);
+            }
+            children.push(id);
         }
         self.nodes.push(node);
         id
