@@ -267,6 +267,12 @@ fn sizes_of_types() {
         ("Settings", size_of::<Settings>()),
         ("Trigger", size_of::<Trigger>()),
         ("ExplainOptions", size_of::<ExplainOptions>()),
+        ("Analysis", size_of::<planlint::Analysis>()),
+        ("Finding", size_of::<planlint::Finding>()),
+        (
+            "IndexSuggestion",
+            size_of::<planlint::advice::IndexSuggestion>(),
+        ),
     ];
     let line: Vec<String> = rows.iter().map(|(n, s)| format!("{n} {s}")).collect();
     println!("sizes: {}", line.join(", "));
