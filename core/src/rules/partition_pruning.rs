@@ -154,3 +154,33 @@ fn fewer_distinct(names: &[&str], min: f64) -> bool {
     }
     (seen.len() as f64) < min
 }
+
+#[cfg(test)]
+mod tests {
+    use super::fewer_distinct;
+
+    /// `fewer_distinct` gives the answer of counting every distinct name (sorted, deduplicated),
+    /// thresholds of every kind included (hand-made name lists: a unit test of one helper).
+    #[test]
+    fn fewer_distinct_counts_like_a_sorted_copy() {
+        let lists: [&[&str]; 5] = [
+            &[],
+            &["a"],
+            &["p1", "p2", "p1", "p3", "p2"],
+            &["t_1", "t_2", "t_3", "t_4", "t_5", "t_6"],
+            &["x", "x", "x", "x", "x"],
+        ];
+        for names in lists {
+            let mut distinct = names.to_vec();
+            distinct.sort_unstable();
+            distinct.dedup();
+            for min in [f64::NAN, -1.0, 0.0, 1.0, 2.5, 3.0, 4.0, 6.0, 7.0, 1e9] {
+                assert_eq!(
+                    fewer_distinct(names, min),
+                    (distinct.len() as f64) < min,
+                    "{names:?} min {min}"
+                );
+            }
+        }
+    }
+}
