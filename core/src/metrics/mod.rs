@@ -473,6 +473,110 @@ pub(crate) fn depths(plan: &Plan) -> Vec<usize> {
     d
 }
 
+/// Inclusive and self (exclusive) measures of nodes, computed on demand from the plan: a
+/// node's self measures are its inclusive ones minus what it pays for — its children's
+/// (InitPlans aside) and the InitPlans/CTEs charged to it — subtracted in node-id order, as
+/// one pass over the plan in id order would.
+struct SelfMeasures<'p> {
+    plan: &'p Plan,
+    procs: &'p [u32],
+    /// For each node that pays for InitPlans or CTEs, their ids in ascending order.
+    pays_for: FxHashMap<NodeId, Vec<NodeId>>,
+    /// For each InitPlan/CTE charged to several nodes, the sum of its payers' inclusive
+    /// measures (what its share is split by).
+    caps: FxHashMap<NodeId, [f64; MEASURES]>,
+}
+
+impl<'p> SelfMeasures<'p> {
+    fn new(
+        plan: &'p Plan,
+        procs: &'p [u32],
+        charged_to: &'p FxHashMap<NodeId, Vec<NodeId>>,
+    ) -> Self {
+        let mut out = SelfMeasures {
+            plan,
+            procs,
+            pays_for: FxHashMap::default(),
+            caps: FxHashMap::default(),
+        };
+        for (&ip, payers) in charged_to {
+            for &p in payers {
+                out.pays_for.entry(p).or_default().push(ip);
+            }
+            if payers.len() > 1 {
+                let incl: Vec<[f64; MEASURES]> = payers
+                    .iter()
+                    .map(|&p| out.inclusive(&plan.nodes[p]))
+                    .collect();
+                let cap = std::array::from_fn(|k| incl.iter().map(|m| m[k]).sum());
+                out.caps.insert(ip, cap);
+            }
+        }
+        for ips in out.pays_for.values_mut() {
+            ips.sort_unstable();
+        }
+        out
+    }
+
+    /// A node's inclusive measures: time (wall time over all loops), buffers, I/O times.
+    fn inclusive(&self, node: &Node) -> [f64; MEASURES] {
+        let mut m = [0.0f64; MEASURES];
+        if let Some(t) = node.actual_total_time {
+            let divisor = self.procs[node.id].max(1) as f64;
+            m[TIME] = t * node.loops() as f64 / divisor;
+        }
+        if let Some(b) = &node.buffers {
+            m[BUF..BUF + 10].copy_from_slice(&buffer_measures(b));
+        }
+        if let Some(io) = &node.io_timings {
+            m[IO_READ] = io.read_time();
+            m[IO_WRITE] = io.write_time();
+        }
+        m
+    }
+
+    /// A node's self measures (not clamped at zero), from its inclusive ones (`mine`).
+    fn own(&self, node: &Node, mine: &[f64; MEASURES]) -> [f64; MEASURES] {
+        let nodes = &self.plan.nodes;
+        let mut own = *mine;
+        let children = node.children.iter().copied().filter(|&c| {
+            nodes[c].parent == Some(node.id)
+                && nodes[c].parent_relationship != Some(ParentRelationship::InitPlan)
+        });
+        let charged = self.pays_for.get(&node.id).map_or(&[][..], Vec::as_slice);
+        // Both lists ascend: merge them, so that the subtractions run in node-id order.
+        let mut children = children.peekable();
+        let mut charged = charged.iter().copied().peekable();
+        loop {
+            let next = match (children.peek(), charged.peek()) {
+                (Some(&c), Some(&ip)) if c < ip => children.next().map(|c| (c, false)),
+                (Some(_), Some(_)) | (None, Some(_)) => charged.next().map(|ip| (ip, true)),
+                (Some(_), None) => children.next().map(|c| (c, false)),
+                (None, None) => break,
+            };
+            let Some((id, initplan)) = next else { break };
+            let theirs = self.inclusive(&nodes[id]);
+            match self.caps.get(&id).filter(|_| initplan) {
+                None => {
+                    for k in 0..MEASURES {
+                        own[k] -= theirs[k];
+                    }
+                }
+                Some(cap) => {
+                    // Split in proportion to each payer's inclusive value, at most that value.
+                    for k in 0..MEASURES {
+                        if cap[k] <= 0.0 {
+                            continue;
+                        }
+                        own[k] -= (theirs[k] * mine[k] / cap[k]).min(mine[k]);
+                    }
+                }
+            }
+        }
+        own
+    }
+}
+
 /// Computes the metrics of every node of a plan.
 pub fn compute(plan: &Plan) -> Metrics {
     let n = plan.nodes.len();
@@ -485,62 +589,15 @@ pub fn compute(plan: &Plan) -> Metrics {
     let io_timed = plan.nodes.iter().any(|x| x.io_timings.is_some());
     let procs = processes(plan);
 
-    // Inclusive measures per node.
-    let mut incl = vec![[0.0f64; MEASURES]; n];
-    for node in &plan.nodes {
-        let m = &mut incl[node.id];
-        let loops = node.loops();
-        if let Some(t) = node.actual_total_time {
-            let divisor = procs[node.id].max(1) as f64;
-            m[TIME] = t * loops as f64 / divisor;
-        }
-        if let Some(b) = &node.buffers {
-            m[BUF..BUF + 10].copy_from_slice(&buffer_measures(b));
-        }
-        if let Some(io) = &node.io_timings {
-            m[IO_READ] = io.read_time();
-            m[IO_WRITE] = io.write_time();
-        }
-    }
-
     // Who pays for each node: its parent, or the evaluators of an InitPlan/CTE.
     let charged_to = charges(plan);
-    let mut selfm = incl.clone();
-    for node in &plan.nodes {
-        let Some(parent) = node.parent else { continue };
-        let payers: &[NodeId] = if node.parent_relationship == Some(ParentRelationship::InitPlan) {
-            charged_to.get(&node.id).map_or(&[], Vec::as_slice)
-        } else {
-            std::slice::from_ref(&parent)
-        };
-        match payers {
-            [] => {}
-            [one] => {
-                for k in 0..MEASURES {
-                    selfm[*one][k] -= incl[node.id][k];
-                }
-            }
-            many => {
-                // Split in proportion to each payer's inclusive value, at most that value.
-                for k in 0..MEASURES {
-                    let total = incl[node.id][k];
-                    let cap: f64 = many.iter().map(|&p| incl[p][k]).sum();
-                    if cap <= 0.0 {
-                        continue;
-                    }
-                    for &p in many {
-                        selfm[p][k] -= (total * incl[p][k] / cap).min(incl[p][k]);
-                    }
-                }
-            }
-        }
-    }
+    let selves = SelfMeasures::new(plan, &procs, &charged_to);
 
-    // From here on only the inclusive time is needed: the other inclusive measures are freed
-    // before the metrics are built (a smaller peak).
-    let incl_time: Vec<f64> = incl.iter().map(|m| m[TIME]).collect();
-    drop(incl);
-    let root_time = plan.nodes.first().filter(|_| timed).map(|_| incl_time[0]);
+    let root_time = plan
+        .nodes
+        .first()
+        .filter(|_| timed)
+        .map(|root| selves.inclusive(root)[TIME]);
     let reference_time_ms = plan
         .execution_time
         .or(plan.duration)
@@ -560,9 +617,18 @@ pub fn compute(plan: &Plan) -> Metrics {
         if procs[id] > 1 {
             m.processes = Some(procs[id]);
         }
+        // The node's inclusive and self measures, computed here rather than stored for every
+        // node (two arrays of 13 numbers per node were the analysis's largest temporaries).
+        let (incl, own) = if node.actual_loops.is_some() && (timed || buffered || io_timed) {
+            let incl = selves.inclusive(node);
+            let own = selves.own(node, &incl);
+            (incl, own)
+        } else {
+            ([0.0; MEASURES], [0.0; MEASURES])
+        };
         if timed && node.actual_loops.is_some() {
-            let total = incl_time[id];
-            let own = selfm[id][TIME].max(0.0);
+            let total = incl[TIME];
+            let own = own[TIME].max(0.0);
             m.total_time_ms = Some(round3(total));
             m.self_time_ms = Some(round3(own));
             if let Some(r) = reference_time_ms {
@@ -604,11 +670,11 @@ pub fn compute(plan: &Plan) -> Metrics {
                 }
             }
             if buffered {
-                m.self_buffers = Some(BufferCounts::from_measures(&selfm[id]));
+                m.self_buffers = Some(BufferCounts::from_measures(&own));
             }
             if io_timed {
-                m.self_io_read_ms = Some(round3(selfm[id][IO_READ].max(0.0)));
-                m.self_io_write_ms = Some(round3(selfm[id][IO_WRITE].max(0.0)));
+                m.self_io_read_ms = Some(round3(own[IO_READ].max(0.0)));
+                m.self_io_write_ms = Some(round3(own[IO_WRITE].max(0.0)));
             }
             m.worker_skew = worker_skew(node);
         }

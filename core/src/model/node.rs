@@ -149,9 +149,9 @@ properties! {
         /// Where the space was: Memory or Disk.
         sort_space_type: SpaceType = "Sort Space Type",
         /// Incremental Sort: groups sorted in full (13+).
-        full_sort_groups: IncrementalSortGroups = "Full-sort Groups",
+        full_sort_groups: Box<IncrementalSortGroups> = "Full-sort Groups",
         /// Incremental Sort: groups already sorted by a prefix (13+).
-        pre_sorted_groups: IncrementalSortGroups = "Pre-sorted Groups",
+        pre_sorted_groups: Box<IncrementalSortGroups> = "Pre-sorted Groups",
     }
 }
 
@@ -398,7 +398,7 @@ properties! {
         /// Lossy heap blocks of a Parallel Bitmap Heap Scan (18+).
         lossy_heap_blocks: u64 = "Lossy Heap Blocks",
         /// JIT done by this worker (13+).
-        jit: Jit = "JIT",
+        jit: Box<Jit> = "JIT",
     }
     groups {
         /// Sort done by this worker.

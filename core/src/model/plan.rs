@@ -214,19 +214,19 @@ properties! {
         /// Query parameters (auto_explain, 16+).
         query_parameters: String = "Query Parameters",
         /// Modified planner settings (SETTINGS, 12+).
-        settings: Settings = "Settings",
+        settings: Box<Settings> = "Settings",
         /// Query identifier (VERBOSE, 14+), exact.
         query_identifier: QueryId = "Query Identifier",
         /// What the planner used (13+).
-        planning: Planning = "Planning",
+        planning: Box<Planning> = "Planning",
         /// Planning time, in ms.
         planning_time: f64 = "Planning Time",
         /// Triggers that fired (ANALYZE).
         triggers: Vec<Trigger> = "Triggers",
         /// JIT compilation (11+).
-        jit: Jit = "JIT",
+        jit: Box<Jit> = "JIT",
         /// Serialization (17+).
-        serialization: Serialization = "Serialization",
+        serialization: Box<Serialization> = "Serialization",
         /// Execution time, in ms (ANALYZE).
         execution_time: f64 = "Execution Time",
     }
@@ -294,7 +294,13 @@ impl Plan {
         node.id = id;
         node.parent = parent;
         if let Some(p) = parent {
-            self.nodes[p].children.push(id);
+            let children = &mut self.nodes[p].children;
+            // Most nodes have one or two children: room for exactly those (a vector's first
+            // push would make room for four), then the usual doubling.
+            if children.len() < 2 {
+                children.reserve_exact(1);
+            }
+            children.push(id);
         }
         self.nodes.push(node);
         id

@@ -176,6 +176,27 @@ pub(crate) fn clip(text: &str) -> String {
     }
 }
 
+/// A value stored boxed in its owner: a large struct that few owners have (a plan's JIT block,
+/// an Incremental Sort's group statistics) costs its owner a pointer, not its size. Read,
+/// converted, merged and described exactly as the value itself (same keys, schema, JSON).
+impl<T: FieldValue> FieldValue for Box<T> {
+    fn schema(defs: &mut Defs) -> Value {
+        T::schema(defs)
+    }
+    fn read<'a, S: Source<'a>>(src: &mut S) -> Result<Self, Error> {
+        T::read(src).map(Box::new)
+    }
+    fn read_known<'a, S: Source<'a>>(src: &mut S) -> Result<Result<Self, Value>, Error> {
+        Ok(T::read_known(src)?.map(Box::new))
+    }
+    fn from_text(text: &str) -> Result<Self, ConvError> {
+        T::from_text(text).map(Box::new)
+    }
+    fn merge(&mut self, later: Self) {
+        (**self).merge(*later);
+    }
+}
+
 macro_rules! scalar_field {
     ($ty:ty, $parse:ident, $schema:expr) => {
         impl FieldValue for $ty {

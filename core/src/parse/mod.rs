@@ -72,7 +72,12 @@ pub fn parse_with(input: &str, options: &ParseOptions) -> Result<Vec<Plan>, Erro
         Some(f) => f,
         None => input::sniff(&cleaned.text).map_err(|e| cleaned.locate(input, e))?,
     };
-    parse_format(&cleaned.text, format, options).map_err(|e| cleaned.locate(input, e))
+    let mut plans =
+        parse_format(&cleaned.text, format, options).map_err(|e| cleaned.locate(input, e))?;
+    // Most documents hold one plan, and a `Plan` is ~670 bytes: the vector grown by pushes
+    // would keep room for four (2 KB per document, more than a small plan's nodes).
+    plans.shrink_to_fit();
+    Ok(plans)
 }
 
 /// Parses cleaned text in a known format; errors are positioned in `text`.

@@ -1,3 +1,5 @@
+use rustc_hash::FxHashSet;
+
 use super::*;
 
 rule! {
@@ -52,8 +54,10 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
         {
             continue;
         }
-        // Executed children that read a relation (directly, or through one wrapper node).
-        let mut scans: Vec<(NodeId, &str)> = Vec::new();
+        // Executed children that read a relation (directly, or through one wrapper node): their
+        // ids and relation names, side by side (an Append may have thousands of children).
+        let mut ids: Vec<NodeId> = Vec::with_capacity(n.children.len());
+        let mut names: Vec<&str> = Vec::with_capacity(n.children.len());
         for c in ctx.children(n.id) {
             if !ctx.executed(c.id) {
                 continue;
@@ -65,34 +69,32 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
                     .and_then(|x| x.relation_name.as_deref())
             });
             if let Some(r) = rel {
-                scans.push((c.id, r));
+                ids.push(c.id);
+                names.push(r);
             }
         }
-        // Partitions are distinct tables (a UNION ALL over one table is not partitioned).
-        let mut distinct: Vec<&str> = scans.iter().map(|s| s.1).collect();
-        distinct.sort_unstable();
-        distinct.dedup();
-        if (distinct.len() as f64) < p.min_partitions {
+        // Partitions are distinct tables (a UNION ALL over one table is not partitioned): at
+        // least `min_partitions` distinct names (counted until there are enough).
+        if fewer_distinct(&names, p.min_partitions) {
             continue;
         }
-        let names: Vec<&str> = scans.iter().map(|s| s.1).collect();
         let Some(table) = partition_table(&names, None) else {
             continue;
         };
-        let empty: Vec<NodeId> = scans
+        let empty: Vec<NodeId> = ids
             .iter()
-            .filter(|(id, _)| rows_total(ctx.node(*id)) == 0.0)
-            .map(|s| s.0)
+            .copied()
+            .filter(|&id| rows_total(ctx.node(id)) == 0.0)
             .collect();
         let empty_ms: Option<f64> = empty.iter().map(|&i| ctx.m(i).total_time_ms).sum();
         let empty_share: Option<f64> = empty.iter().map(|&i| ctx.total_share(i)).sum();
-        let mostly_empty = empty.len() as f64 >= scans.len() as f64 * p.empty_share;
+        let mostly_empty = empty.len() as f64 >= ids.len() as f64 * p.empty_share;
         let removed = n.subplans_removed().copied().unwrap_or(0);
         let message = if mostly_empty {
             format!(
                 "{} scanned {} partitions of {table} and {} of them returned no rows{}",
                 ctx.label(n.id),
-                scans.len(),
+                ids.len(),
                 empty.len(),
                 match (empty_ms, empty_share) {
                     (Some(ms), Some(s)) if ms > 0.0 => format!(
@@ -107,7 +109,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
             format!(
                 "{} scanned {} partitions of {table}{}: the condition does not restrict the partition key",
                 ctx.label(n.id),
-                scans.len(),
+                ids.len(),
                 if removed > 0 {
                     format!(" ({removed} pruned)")
                 } else {
@@ -127,7 +129,7 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
                 message,
             )
             .impact(if mostly_empty { empty_share } else { None })
-            .with("partitions_scanned", scans.len() as u64)
+            .with("partitions_scanned", ids.len() as u64)
             .with("partitions_empty", empty.len() as u64)
             .with("subplans_removed", removed)
             .with("table", table.as_str())
@@ -136,5 +138,49 @@ fn check(ctx: &Context, p: &Params, out: &mut Vec<Finding>) {
                 None,
             ),
         );
+    }
+}
+
+/// Whether `names` holds fewer than `min` distinct names (it stops counting once there are
+/// `min`: the same answer as counting every distinct name, without a sorted copy of them all).
+fn fewer_distinct(names: &[&str], min: f64) -> bool {
+    let mut seen: FxHashSet<&str> = FxHashSet::default();
+    for &name in names {
+        if (seen.len() as f64) < min {
+            seen.insert(name);
+        } else {
+            return false;
+        }
+    }
+    (seen.len() as f64) < min
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fewer_distinct;
+
+    /// `fewer_distinct` gives the answer of counting every distinct name (sorted, deduplicated),
+    /// thresholds of every kind included (hand-made name lists: a unit test of one helper).
+    #[test]
+    fn fewer_distinct_counts_like_a_sorted_copy() {
+        let lists: [&[&str]; 5] = [
+            &[],
+            &["a"],
+            &["p1", "p2", "p1", "p3", "p2"],
+            &["t_1", "t_2", "t_3", "t_4", "t_5", "t_6"],
+            &["x", "x", "x", "x", "x"],
+        ];
+        for names in lists {
+            let mut distinct = names.to_vec();
+            distinct.sort_unstable();
+            distinct.dedup();
+            for min in [f64::NAN, -1.0, 0.0, 1.0, 2.5, 3.0, 4.0, 6.0, 7.0, 1e9] {
+                assert_eq!(
+                    fewer_distinct(names, min),
+                    (distinct.len() as f64) < min,
+                    "{names:?} min {min}"
+                );
+            }
+        }
     }
 }

@@ -374,7 +374,7 @@ pub(crate) fn infer(plan: &mut Plan, ev: &Evidence, groupings: Vec<(usize, Group
         }
     }
     if plan.planning.is_none() && ev.buffers && ev.since(13) && ev.analyze {
-        plan.planning = Some(crate::model::Planning::default());
+        plan.planning = Some(Default::default());
     }
     if let Some(p) = plan.planning.as_mut() {
         let mut none = None;

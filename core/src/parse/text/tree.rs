@@ -793,7 +793,7 @@ impl<'a> Parser<'a, '_> {
                         let st = self.st();
                         st.frames.truncate(keep);
                         if let Some(workers) = workers_mut(&mut st.plan.nodes[id]) {
-                            workers[w].jit.get_or_insert_with(Jit::default);
+                            workers[w].jit.get_or_insert_with(Default::default);
                         }
                         st.frames.push(Frame {
                             col: line.indent,
@@ -1096,7 +1096,8 @@ impl<'a> Parser<'a, '_> {
             "Serialization" => {
                 let pairs = properties::serialization(value, &mut st.ev)
                     .map_err(|(o, m)| Error::raw(ErrorKind::Invalid, m, at + o))?;
-                let s = st.plan.serialization.get_or_insert_with(Default::default);
+                let s: &mut crate::model::Serialization =
+                    st.plan.serialization.get_or_insert_with(Default::default);
                 let r = properties::apply(s, &pairs);
                 st.frames.push(Frame {
                     col: line.indent,
@@ -1237,7 +1238,8 @@ impl PlanState<'_> {
                 }
             }
             Owner::Planning => {
-                let planning = self.plan.planning.get_or_insert_with(Default::default);
+                let planning: &mut crate::model::Planning =
+                    self.plan.planning.get_or_insert_with(Default::default);
                 let mut p = Pairs::new();
                 match properties::composite(label, value, line, &mut self.ev, &mut p)? {
                     Some(Composite::Pairs) => properties::apply(planning, &p).map_err(plain),
@@ -1245,7 +1247,8 @@ impl PlanState<'_> {
                 }
             }
             Owner::Serialization => {
-                let s = self.plan.serialization.get_or_insert_with(Default::default);
+                let s: &mut crate::model::Serialization =
+                    self.plan.serialization.get_or_insert_with(Default::default);
                 let mut p = Pairs::new();
                 match properties::composite(label, value, line, &mut self.ev, &mut p)? {
                     Some(Composite::Pairs) => properties::apply(s, &p).map_err(plain),
@@ -1277,9 +1280,9 @@ fn set_sort_groups(
     g: crate::model::IncrementalSortGroups,
 ) {
     if key == "Full-sort Groups" {
-        s.full_sort_groups = Some(g);
+        s.full_sort_groups = Some(Box::new(g));
     } else {
-        s.pre_sorted_groups = Some(g);
+        s.pre_sorted_groups = Some(Box::new(g));
     }
 }
 
