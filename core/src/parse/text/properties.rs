@@ -370,26 +370,31 @@ fn kv_line<'a>(
         else {
             return Err((tstart, format!("unknown item {key:?} in the {label} line")));
         };
-        if label == "I/O Timings" {
-            match scope {
-                "" => ev.at_most(14),
-                "shared/local" => {
-                    ev.at_least(15);
-                    ev.at_most(16)
-                }
-                // `shared` (and `shared/local`) scopes exist from 15 on.
-                "shared" => ev.at_least(15),
-                "local" => ev.at_least(17),
-                "temp" => ev.at_least(15),
-                _ => {}
-            }
-        }
-        if key == "buffers full" {
-            ev.at_least(18);
-        }
+        note_version(label, scope, key, ev);
         out.push(server, strip_unit(v));
     }
     Ok(())
+}
+
+/// What a `key=value` item tells about the server's version: the scopes of `I/O Timings`
+/// (none up to 14; `shared/local` in 15–16; `shared`, `temp` from 15; `local` from 17) and
+/// `buffers full` (WAL, 18+).
+fn note_version(label: &str, scope: &str, key: &str, ev: &mut Evidence) {
+    if label == "I/O Timings" {
+        match scope {
+            "" => ev.at_most(14),
+            "shared/local" => {
+                ev.at_least(15);
+                ev.at_most(16)
+            }
+            "shared" | "temp" => ev.at_least(15),
+            "local" => ev.at_least(17),
+            _ => {}
+        }
+    }
+    if key == "buffers full" {
+        ev.at_least(18);
+    }
 }
 
 /// The general `key=value` reader [`kv_line`] replaced (split at `,`, then at spaces), kept to
@@ -435,22 +440,7 @@ fn kv_line_split<'a>(
                             format!("unknown item {key:?} in the {label} line"),
                         ));
                     };
-                    if label == "I/O Timings" {
-                        match scope {
-                            "" => ev.at_most(14),
-                            "shared/local" => {
-                                ev.at_least(15);
-                                ev.at_most(16)
-                            }
-                            "shared" => ev.at_least(15),
-                            "local" => ev.at_least(17),
-                            "temp" => ev.at_least(15),
-                            _ => {}
-                        }
-                    }
-                    if key == "buffers full" {
-                        ev.at_least(18);
-                    }
+                    note_version(label, scope, key, ev);
                     out.push(server, strip_unit(v));
                 }
             }
