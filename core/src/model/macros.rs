@@ -54,6 +54,9 @@ macro_rules! string_enum {
         }
 
         impl $Name {
+            /// Every value this version knows, as the server prints it.
+            pub const NAMES: &'static [&'static str] = &[$($s),*];
+
             /// The value as the server prints it.
             pub fn as_str(self) -> &'static str {
                 match self {

@@ -90,17 +90,11 @@ pub trait Source<'a> {
     fn next_item(&mut self) -> Result<Item<'a>, Error>;
     /// Reads the scalar that comes next.
     fn scalar(&mut self) -> Result<Scalar<'a>, Error>;
-    /// The text of the scalar that comes next, read, when the source has it as plain text that
-    /// is not a boolean (XML element text read by a fast path); `None`, with nothing read,
-    /// otherwise (read it with [`Source::scalar`]). Numeric fields read through this, so that
-    /// text is not typed as JSON would type it only to be parsed again.
-    fn number_text(&mut self) -> Option<&'a str> {
-        None
-    }
-    /// The text of the scalar that comes next, read, when the source has it as plain text (XML
-    /// element text read by a fast path: what a string field keeps, whatever it spells);
-    /// `None`, with nothing read, otherwise (read it with [`Source::scalar`]).
-    fn string_text(&mut self) -> Option<&'a str> {
+    /// The text of the scalar that comes next, read, when the source has it as plain untyped
+    /// text (XML element text read by a fast path); `None`, with nothing read, otherwise (read
+    /// it with [`Source::scalar`]). Typed fields convert this text themselves, so that it is
+    /// not first typed as JSON would type it only to be converted again.
+    fn plain_text(&mut self) -> Option<&'a str> {
         None
     }
     /// What comes next, without consuming it.

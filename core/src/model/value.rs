@@ -51,7 +51,7 @@ pub(crate) fn read_str_with<'a, S: Source<'a>, T>(
     src: &mut S,
     f: impl FnOnce(&str) -> T,
 ) -> Result<T, Error> {
-    if let Some(text) = src.string_text() {
+    if let Some(text) = src.plain_text() {
         return Ok(f(text));
     }
     read_scalar_with(src, |s| match s {
@@ -197,6 +197,11 @@ impl<T: FieldValue> FieldValue for Box<T> {
     }
 }
 
+/// The error of a number field given something else (`null`, `a boolean`).
+fn not_a_number(found: &str) -> ConvError {
+    ConvError::new(format!("expected a number, found {found}"))
+}
+
 macro_rules! scalar_field {
     ($ty:ty, $parse:ident, $schema:expr) => {
         impl FieldValue for $ty {
@@ -204,18 +209,16 @@ macro_rules! scalar_field {
                 $schema
             }
             fn read<'a, S: Source<'a>>(src: &mut S) -> Result<Self, Error> {
-                if let Some(text) = src.number_text() {
-                    return $parse(text).map_err(|e| src.error(ErrorKind::Invalid, e.message));
+                if let Some(text) = src.plain_text() {
+                    let value = match text {
+                        "true" | "false" => Err(not_a_number("a boolean")),
+                        number => $parse(number),
+                    };
+                    return value.map_err(|e| src.error(ErrorKind::Invalid, e.message));
                 }
                 read_scalar_with(src, |s| match s {
-                    Scalar::Bool(_) | Scalar::Null => Err(ConvError::new(format!(
-                        "expected a number, found {}",
-                        if matches!(s, Scalar::Null) {
-                            "null"
-                        } else {
-                            "a boolean"
-                        }
-                    ))),
+                    Scalar::Bool(_) => Err(not_a_number("a boolean")),
+                    Scalar::Null => Err(not_a_number("null")),
                     other => $parse(&other.as_text()),
                 })
             }
@@ -235,7 +238,7 @@ impl FieldValue for bool {
         json!({"type": "boolean"})
     }
     fn read<'a, S: Source<'a>>(src: &mut S) -> Result<Self, Error> {
-        if let Some(text) = src.string_text() {
+        if let Some(text) = src.plain_text() {
             return parse_bool(text).map_err(|e| src.error(ErrorKind::Invalid, e.message));
         }
         read_scalar_with(src, |s| match s {

@@ -73,27 +73,31 @@ struct Open<'a> {
     /// Inside `<Incremental-Sort-Groups>`: an in-memory / an external sort method was listed.
     memory_method: bool,
     disk_method: bool,
+    /// A `<Sort-Methods-Used>` inside `<Incremental-Sort-Groups>`: its items are noted.
+    sort_methods: bool,
 }
 
 /// The XML names the model knows (its keys' spellings with `-`) with their JSON keys: one per
 /// name, the last one listed (as a map built from the list would keep).
 fn xml_names() -> Vec<(&'static str, &'static str)> {
-    let mut all = Vec::new();
-    all.extend(Plan::key_names());
-    all.extend(Node::key_names());
-    all.extend(Worker::key_names());
-    all.extend(Trigger::key_names());
-    all.extend(Planning::key_names());
-    all.extend(Serialization::key_names());
-    all.extend(Jit::key_names());
-    all.extend(JitOptions::key_names());
-    all.extend(JitTiming::key_names());
-    all.extend(TargetTable::key_names());
-    all.extend(GroupingSet::key_names());
-    all.extend(IncrementalSortGroups::key_names());
-    all.extend(SortSpace::key_names());
+    type KeyNames = fn() -> Vec<(&'static str, &'static str)>;
+    let types: [KeyNames; 13] = [
+        Plan::key_names,
+        Node::key_names,
+        Worker::key_names,
+        Trigger::key_names,
+        Planning::key_names,
+        Serialization::key_names,
+        Jit::key_names,
+        JitOptions::key_names,
+        JitTiming::key_names,
+        TargetTable::key_names,
+        GroupingSet::key_names,
+        IncrementalSortGroups::key_names,
+        SortSpace::key_names,
+    ];
     let mut unique: FxHashMap<String, &'static str> = FxHashMap::default();
-    for (key, _) in all {
+    for (key, _) in types.iter().flat_map(|names| names()) {
         unique.insert(xml_name(key), key);
     }
     unique
@@ -102,8 +106,9 @@ fn xml_names() -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
-/// The JSON key of each XML name the model knows, in the model's key table (the reader asks
-/// for one per element, 320,000 times on a 10,000-node plan).
+/// The JSON key of each XML name the model knows, in the model's key table (asked for the
+/// names a type's own lookup does not answer: keys of other types, `Plan`, `Plans`, the keys
+/// compared as strings, and every key kept in `extra`).
 fn xml_keys() -> &'static KeyIndex<&'static str> {
     static KEYS: OnceLock<KeyIndex<&'static str>> = OnceLock::new();
     KEYS.get_or_init(|| KeyIndex::new(&xml_names()))
@@ -399,13 +404,13 @@ impl<'a> XmlSource<'a> {
     /// Inside `<Incremental-Sort-Groups>`'s `<Sort-Methods-Used>`: notes whether `value`, a
     /// sort method, is in memory or external (it tells which `<Sort-Space>` comes first).
     fn note_sort_method(&mut self, value: &str) {
-        if let [.., group, list] = self.stack.as_mut_slice() {
-            if list.name == "Sort-Methods-Used" && group.name == "Incremental-Sort-Groups" {
-                if value.starts_with("external") {
-                    group.disk_method = true;
-                } else {
-                    group.memory_method = true;
-                }
+        if let [.., group, list] = self.stack.as_mut_slice()
+            && list.sort_methods
+        {
+            if value.starts_with("external") {
+                group.disk_method = true;
+            } else {
+                group.memory_method = true;
             }
         }
     }
@@ -419,8 +424,14 @@ impl<'a> XmlSource<'a> {
             Pending::Content { name, at } => {
                 self.last = at;
                 if self.stack.is_empty() || self.element_ahead()? {
+                    let sort_methods = name == "Sort-Methods-Used"
+                        && self
+                            .stack
+                            .last()
+                            .is_some_and(|group| group.name == "Incremental-Sort-Groups");
                     self.stack.push(Open {
                         name,
+                        sort_methods,
                         ..Open::default()
                     });
                     return Ok(());
@@ -593,23 +604,12 @@ impl<'a> Source<'a> for XmlSource<'a> {
         }
     }
 
-    fn string_text(&mut self) -> Option<&'a str> {
+    fn plain_text(&mut self) -> Option<&'a str> {
         match self.pending {
             Pending::Leaf { text, text_at, .. } => {
                 self.pending = Pending::None;
                 self.last = text_at;
                 self.note_sort_method(text);
-                Some(text)
-            }
-            _ => None,
-        }
-    }
-
-    fn number_text(&mut self) -> Option<&'a str> {
-        match self.pending {
-            Pending::Leaf { text, text_at, .. } if text != "true" && text != "false" => {
-                self.pending = Pending::None;
-                self.last = text_at;
                 Some(text)
             }
             _ => None,

@@ -31,33 +31,30 @@ pub fn fmt_ms(ms: f64) -> String {
 /// report prints one per node).
 pub fn write_ms(out: &mut String, ms: f64) {
     use std::fmt::Write;
-    let scaled = |scale| round_scaled(ms, scale);
     if ms < 1.0 {
-        match scaled(1000.0) {
-            Some(n) => push_fixed(out, n, 3, " ms"),
-            None => {
-                let _ = write!(out, "{ms:.3} ms");
-            }
-        }
+        push_rounded(out, ms, 3, " ms");
     } else if ms < 10.0 {
-        match scaled(10.0) {
-            Some(n) => push_fixed(out, n, 1, " ms"),
-            None => {
-                let _ = write!(out, "{ms:.1} ms");
-            }
-        }
+        push_rounded(out, ms, 1, " ms");
     } else if ms < 1000.0 {
-        match scaled(1.0) {
-            Some(n) => push_fixed(out, n, 0, " ms"),
-            None => {
-                let _ = write!(out, "{ms:.0} ms");
-            }
-        }
+        push_rounded(out, ms, 0, " ms");
     } else if ms < 60_000.0 {
         let _ = write!(out, "{:.2} s", ms / 1000.0);
     } else {
         let s = (ms / 1000.0).round() as u64;
         let _ = write!(out, "{} min {} s", s / 60, s % 60);
+    }
+}
+
+/// Appends `x` with `decimals` (0–3) decimals, then `unit`: what `{x:.decimals$}` prints, in
+/// integer arithmetic unless `x` is too close to a tie to tell (then through the formatter).
+fn push_rounded(out: &mut String, x: f64, decimals: usize, unit: &str) {
+    use std::fmt::Write;
+    const SCALE: [f64; 4] = [1.0, 10.0, 100.0, 1000.0];
+    match round_scaled(x, SCALE[decimals]) {
+        Some(n) => push_fixed(out, n, decimals, unit),
+        None => {
+            let _ = write!(out, "{x:.decimals$}{unit}");
+        }
     }
 }
 
@@ -70,7 +67,6 @@ pub fn fmt_pct(share: f64) -> String {
 
 /// Appends a share as [`fmt_pct`] spells it (no allocation in the usual cases).
 pub fn write_pct(out: &mut String, share: f64) {
-    use std::fmt::Write;
     let p = share * 100.0;
     if p > 0.0 && p < 0.1 {
         out.push_str("<0.1%");
@@ -85,12 +81,7 @@ pub fn write_pct(out: &mut String, share: f64) {
             }
         }
     } else {
-        match round_scaled(p, 1.0) {
-            Some(n) => push_fixed(out, n, 0, "%"),
-            None => {
-                let _ = write!(out, "{p:.0}%");
-            }
-        }
+        push_rounded(out, p, 0, "%");
     }
 }
 

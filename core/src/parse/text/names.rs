@@ -192,7 +192,7 @@ static KNOWN: std::sync::LazyLock<(crate::model::KeyIndex<usize>, Vec<NodeName>)
             spelled.extend(PARTIAL_MODES.iter().map(|(p, _)| format!("{p}{agg}")));
         }
         for (stem, _) in SETOPS {
-            for cmd in ["Intersect", "Intersect All", "Except", "Except All"] {
+            for cmd in SetOpCommand::NAMES {
                 spelled.push(format!("{stem} {cmd}"));
             }
         }
@@ -200,15 +200,7 @@ static KNOWN: std::sync::LazyLock<(crate::model::KeyIndex<usize>, Vec<NodeName>)
         for (stem, _) in JOINS {
             spelled.push(stem.to_string());
             spelled.push(format!("{stem} Join"));
-            for jt in [
-                "Left",
-                "Full",
-                "Right",
-                "Semi",
-                "Anti",
-                "Right Anti",
-                "Right Semi",
-            ] {
+            for jt in JoinType::NAMES {
                 spelled.push(format!("{stem} {jt} Join"));
             }
         }

@@ -232,11 +232,9 @@ const COMPOSITES: &[(&str, Layout, u32)] = &[
 ];
 
 /// Decomposes a composite line; `Ok(None)` when `label` is not a composite label.
-/// `line` is the whole line content (`label: value`), used for the segment layouts.
 pub(crate) fn composite<'a>(
     label: &'a str,
     value: &'a str,
-    line: &'a str,
     ev: &mut Evidence,
     out: &mut Pairs<'a>,
 ) -> Result<Option<Composite>, Fail> {
@@ -251,7 +249,6 @@ pub(crate) fn composite<'a>(
     if *since > 0 {
         ev.at_least(*since);
     }
-    let _ = line;
     Ok(Some(match layout {
         Layout::Kv(table, scoped) => {
             kv_line(value, table, *scoped, label, ev, out)?;
@@ -809,7 +806,7 @@ mod tests {
     fn pairs(label: &str, line: &str) -> Vec<(&'static str, String)> {
         let value = &line[label.len() + 2..];
         let mut p = Pairs::new();
-        match composite(label, value, line, &mut Evidence::default(), &mut p).unwrap() {
+        match composite(label, value, &mut Evidence::default(), &mut p).unwrap() {
             Some(Composite::Pairs) => p.iter().map(|(k, v)| (k, v.to_string())).collect(),
             other => panic!("{other:?}"),
         }

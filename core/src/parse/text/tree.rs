@@ -114,7 +114,6 @@ struct Pending<'a> {
     owner: Owner,
     label: &'a str,
     value: Cow<'a, str>,
-    line: &'a str,
     at: usize,
 }
 
@@ -629,7 +628,7 @@ impl<'a> Parser<'a, '_> {
         let Some(p) = st.pending.take() else {
             return Ok(());
         };
-        st.apply(p.owner, p.label, &p.value, p.line)
+        st.apply(p.owner, p.label, &p.value)
             .map_err(|(off, m)| Error::raw(ErrorKind::Invalid, m, p.at + off))
     }
 
@@ -857,7 +856,6 @@ impl<'a> Parser<'a, '_> {
                 owner,
                 label,
                 value: Cow::Borrowed(value),
-                line: line.content,
                 at: line.content_at + (line.content.len() - value.len()),
             });
             return Ok(line.next);
@@ -891,7 +889,6 @@ impl<'a> Parser<'a, '_> {
             owner,
             label,
             value: Cow::Borrowed(value),
-            line: content,
             at: at + (content.len() - value.len()),
         });
     }
@@ -1140,13 +1137,7 @@ impl PlanState<'_> {
     }
 
     /// Applies a property to its owner; errors carry an offset in the value.
-    fn apply(
-        &mut self,
-        owner: Owner,
-        label: &str,
-        value: &str,
-        line: &str,
-    ) -> Result<(), (usize, String)> {
+    fn apply(&mut self, owner: Owner, label: &str, value: &str) -> Result<(), (usize, String)> {
         let ev = &mut self.ev;
         infer::label_cue(label, ev);
         if node_line::find(value, "Plan ").is_some() {
@@ -1176,7 +1167,7 @@ impl PlanState<'_> {
                     return Ok(());
                 }
                 let node = &mut self.plan.nodes[id];
-                node_property(node, label, value, line, &mut self.ev)
+                node_property(node, label, value, &mut self.ev)
             }
             Owner::Phase(id) => {
                 let keys = group_set(value);
@@ -1194,11 +1185,11 @@ impl PlanState<'_> {
                     return Ok(());
                 };
                 let mut p = Pairs::new();
-                match properties::composite(label, value, line, &mut self.ev, &mut p)? {
+                match properties::composite(label, value, &mut self.ev, &mut p)? {
                     Some(Composite::Pairs) => properties::apply(worker, &p).map_err(plain),
                     Some(Composite::SortGroups(key, g)) => {
                         let s = worker.sort.get_or_insert_with(Default::default);
-                        set_sort_groups(s, key, *g);
+                        set_sort_groups(s, key, g);
                         Ok(())
                     }
                     None => properties::set(worker, label, value).map_err(plain),
@@ -1241,7 +1232,7 @@ impl PlanState<'_> {
                 let planning: &mut crate::model::Planning =
                     self.plan.planning.get_or_insert_with(Default::default);
                 let mut p = Pairs::new();
-                match properties::composite(label, value, line, &mut self.ev, &mut p)? {
+                match properties::composite(label, value, &mut self.ev, &mut p)? {
                     Some(Composite::Pairs) => properties::apply(planning, &p).map_err(plain),
                     _ => properties::set(planning, label, value).map_err(plain),
                 }
@@ -1250,7 +1241,7 @@ impl PlanState<'_> {
                 let s: &mut crate::model::Serialization =
                     self.plan.serialization.get_or_insert_with(Default::default);
                 let mut p = Pairs::new();
-                match properties::composite(label, value, line, &mut self.ev, &mut p)? {
+                match properties::composite(label, value, &mut self.ev, &mut p)? {
                     Some(Composite::Pairs) => properties::apply(s, &p).map_err(plain),
                     _ => properties::set(s, label, value).map_err(plain),
                 }
@@ -1274,15 +1265,17 @@ fn group_set(value: &str) -> Vec<String> {
     }
 }
 
+/// Stores an Incremental Sort's group statistics under `key` (`Full-sort Groups` or
+/// `Pre-sorted Groups`).
 fn set_sort_groups(
     s: &mut crate::model::SortStats,
     key: &str,
-    g: crate::model::IncrementalSortGroups,
+    g: Box<crate::model::IncrementalSortGroups>,
 ) {
     if key == "Full-sort Groups" {
-        s.full_sort_groups = Some(Box::new(g));
+        s.full_sort_groups = Some(g);
     } else {
-        s.pre_sorted_groups = Some(Box::new(g));
+        s.pre_sorted_groups = Some(g);
     }
 }
 
@@ -1291,15 +1284,14 @@ fn node_property(
     node: &mut Node,
     label: &str,
     value: &str,
-    line: &str,
     ev: &mut Evidence,
 ) -> Result<(), (usize, String)> {
     let plain = |e: String| (0usize, e);
     let mut p = Pairs::new();
-    match properties::composite(label, value, line, ev, &mut p)? {
+    match properties::composite(label, value, ev, &mut p)? {
         Some(Composite::Pairs) => properties::apply(node, &p).map_err(plain),
         Some(Composite::SortGroups(key, g)) => {
-            set_sort_groups(node.sort.get_or_insert_with(Default::default), key, *g);
+            set_sort_groups(node.sort.get_or_insert_with(Default::default), key, g);
             Ok(())
         }
         None => properties::set(node, label, value).map_err(plain),
